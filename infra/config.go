@@ -1,0 +1,313 @@
+package infra
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Namespace is the stack-config namespace of every key this program reads; it is
+// the Pulumi project name.
+const Namespace = "webservice"
+
+// RegionKey is the standard AWS provider key the region is read from.
+const RegionKey = "aws:region"
+
+// Config is everything a stack can set, after defaults, parsed and typed. It is
+// read in exactly one place (LoadConfig) and checked by Validate before any
+// resource is registered. Each field's default is a named constant in defaults.go,
+// declared again (and tested equal) in Pulumi.yaml so `pulumi config` shows it.
+type Config struct {
+	Stack  string // the Pulumi stack name, e.g. "staging"
+	Region string // aws:region. Required.
+
+	// AccountID pins the AWS account this stack may deploy to; the provider refuses
+	// any other credentials. Default: "" (any account).
+	AccountID string
+
+	// ServiceName prefixes every physical name, with the stack name appended.
+	// Default: DefaultServiceName.
+	ServiceName string
+
+	// ImageTag is the tag of this stack's ECR repository to run. A deploy is a stack
+	// update that changes it. Default: "" (keep the image the stack already runs).
+	ImageTag string
+	// ImageDigest pins the image by content (sha256:...); it wins over ImageTag for
+	// what runs, while the tag stays as a label. Default: "".
+	ImageDigest string
+
+	// ContainerPort is the port the app listens on (HTTPS for the reference app).
+	// Default: DefaultContainerPort.
+	ContainerPort int
+	// ContainerUser is the numeric uid[:gid] the app runs as (never root, ECS.20).
+	// Default: DefaultContainerUser.
+	ContainerUser string
+	// CPU in Fargate units (1024 = 1 vCPU). Default: DefaultCPU.
+	CPU int
+	// Memory in MiB; must pair with CPU per Fargate's table. Default: DefaultMemory.
+	Memory int
+	// CPUArchitecture is X86_64 or ARM64; the image must be built for it.
+	// Default: DefaultCPUArchitecture.
+	CPUArchitecture string
+	// StopTimeout is how long ECS waits after SIGTERM before SIGKILL (Fargate <= 120).
+	// Default: DefaultStopTimeout.
+	StopTimeout int
+	// TaskStartupSeconds is the expected time from task launch to the app listening,
+	// image pull included. It only feeds the deploy-time estimate and the update
+	// timeout. Default: DefaultTaskStartupSeconds.
+	TaskStartupSeconds int
+
+	// ContainerHealthCheckCommand enables the container-level health check when set,
+	// e.g. ["CMD", "/app/server", "healthcheck"]. Default: empty (off).
+	ContainerHealthCheckCommand []string
+	// ContainerHealthCheckInterval in seconds. Default: DefaultContainerHealthCheckInterval.
+	ContainerHealthCheckInterval int
+	// ContainerHealthCheckTimeout in seconds. Default: DefaultContainerHealthCheckTimeout.
+	ContainerHealthCheckTimeout int
+	// ContainerHealthCheckRetries before the task is marked unhealthy.
+	// Default: DefaultContainerHealthCheckRetries.
+	ContainerHealthCheckRetries int
+	// ContainerHealthCheckStartPeriod in seconds of failures ignored at start.
+	// Default: DefaultContainerHealthCheckStartPeriod.
+	ContainerHealthCheckStartPeriod int
+
+	// DesiredCount is how many tasks run. Default: DefaultDesiredCount.
+	DesiredCount int
+	// DeploymentMinimumHealthyPercent of DesiredCount kept running during a deploy.
+	// Default: DefaultDeploymentMinimumHealthyPercent.
+	DeploymentMinimumHealthyPercent int
+	// DeploymentMaximumPercent of DesiredCount allowed during a deploy.
+	// Default: DefaultDeploymentMaximumPercent.
+	DeploymentMaximumPercent int
+	// HealthCheckGracePeriod in seconds during which ECS ignores ALB health checks of
+	// a new task. Default: DefaultHealthCheckGracePeriod.
+	HealthCheckGracePeriod int
+
+	// HealthCheckPath the ALB probes. Default: DefaultHealthCheckPath (the seed's).
+	HealthCheckPath string
+	// HealthCheckProtocol the ALB probes with. Default: DefaultHealthCheckProtocol.
+	HealthCheckProtocol string
+	// HealthyThreshold consecutive successes make a target healthy.
+	// Default: DefaultHealthyThreshold.
+	HealthyThreshold int
+	// UnhealthyThreshold consecutive failures make a target unhealthy.
+	// Default: DefaultUnhealthyThreshold.
+	UnhealthyThreshold int
+	// HealthCheckTimeout in seconds per probe. Default: DefaultHealthCheckTimeout.
+	HealthCheckTimeout int
+	// HealthCheckInterval in seconds between probes. Default: DefaultHealthCheckInterval.
+	HealthCheckInterval int
+	// HealthCheckMatcher is the HTTP codes that count as success.
+	// Default: DefaultHealthCheckMatcher.
+	HealthCheckMatcher string
+	// TargetProtocol the ALB uses to reach tasks. Default: DefaultTargetProtocol.
+	TargetProtocol string
+	// DeregistrationDelay in seconds the ALB drains a stopping task.
+	// Default: DefaultDeregistrationDelay (AWS's own 300 adds minutes to every deploy).
+	DeregistrationDelay int
+	// IdleTimeout of ALB connections in seconds. Default: DefaultIdleTimeout.
+	IdleTimeout int
+
+	// CertificateArn is the ACM certificate for the HTTPS listener. Default: "".
+	CertificateArn string
+	// AllowHTTPOnly lets a stack without a certificate serve plain HTTP. Never
+	// allowed for the production stack. Default: false.
+	AllowHTTPOnly bool
+
+	// Protect marks stateful resources (repository, ALB, cluster, log group) as
+	// protected, so `pulumi destroy` and replacements stop. Default: false.
+	Protect bool
+	// ALBDeletionProtection turns on the ALB's own deletion protection. Default: false.
+	ALBDeletionProtection bool
+	// ECRForceDelete lets the repository be deleted while it holds images.
+	// Default: false.
+	ECRForceDelete bool
+	// ECRKeepTaggedImages is how many images the lifecycle policy keeps.
+	// Default: DefaultECRKeepTaggedImages.
+	ECRKeepTaggedImages int
+	// ECRUntaggedExpiryDays after which untagged images are expired.
+	// Default: DefaultECRUntaggedExpiryDays.
+	ECRUntaggedExpiryDays int
+	// LogRetentionDays of the service's log group (a CloudWatch-allowed value).
+	// Default: DefaultLogRetentionDays.
+	LogRetentionDays int
+
+	// VpcCidr of the VPC this stack creates. Default: DefaultVpcCidr.
+	VpcCidr string
+	// AvailabilityZones for the new VPC, by name. Empty means two AZs looked up at
+	// deploy time. Default: empty.
+	AvailabilityZones []string
+	// NatGateways strategy for the new VPC: Single or OnePerAz.
+	// Default: DefaultNatGateways.
+	NatGateways string
+	// VpcID, PublicSubnetIDs and PrivateSubnetIDs select an existing VPC instead of
+	// creating one; all three or none. Default: empty (create a VPC).
+	VpcID            string
+	PublicSubnetIDs  []string
+	PrivateSubnetIDs []string
+}
+
+// ExistingVpc reports whether the stack deploys into a VPC it does not own.
+func (c *Config) ExistingVpc() bool { return c.VpcID != "" }
+
+// HTTPS reports whether the ALB terminates TLS (a certificate is configured).
+func (c *Config) HTTPS() bool { return c.CertificateArn != "" }
+
+// NamePrefix is the stem of every physical name: service and stack, lower case,
+// so staging and production never collide in one account.
+func (c *Config) NamePrefix() string {
+	return c.ServiceName + "-" + sanitizeName(c.Stack)
+}
+
+func sanitizeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// ConfigKey describes one stack-config key: its name in the webservice namespace,
+// its Pulumi.yaml type, and where it lands in Config. The table drives parsing and
+// the test that keeps Pulumi.yaml's declared defaults equal to the Go constants.
+type ConfigKey struct {
+	Name  string // without namespace, e.g. "cpu"
+	Type  string // Pulumi.yaml type: string, integer, boolean, array
+	field func(c *Config) any
+}
+
+// FullName is the key as stack files and error messages spell it.
+func (k ConfigKey) FullName() string { return Namespace + ":" + k.Name }
+
+// Default returns the key's default value from DefaultConfig, typed as Pulumi.yaml
+// declares it.
+func (k ConfigKey) Default() any {
+	c := DefaultConfig("")
+	switch p := k.field(c).(type) {
+	case *string:
+		return *p
+	case *int:
+		return *p
+	case *bool:
+		return *p
+	case *[]string:
+		return *p
+	}
+	return nil
+}
+
+// ConfigKeys lists every key the program reads, in the order Pulumi.yaml declares them.
+var ConfigKeys = []ConfigKey{
+	{"serviceName", "string", func(c *Config) any { return &c.ServiceName }},
+	{"accountId", "string", func(c *Config) any { return &c.AccountID }},
+	{"imageTag", "string", func(c *Config) any { return &c.ImageTag }},
+	{"imageDigest", "string", func(c *Config) any { return &c.ImageDigest }},
+	{"containerPort", "integer", func(c *Config) any { return &c.ContainerPort }},
+	{"containerUser", "string", func(c *Config) any { return &c.ContainerUser }},
+	{"cpu", "integer", func(c *Config) any { return &c.CPU }},
+	{"memory", "integer", func(c *Config) any { return &c.Memory }},
+	{"cpuArchitecture", "string", func(c *Config) any { return &c.CPUArchitecture }},
+	{"stopTimeout", "integer", func(c *Config) any { return &c.StopTimeout }},
+	{"taskStartupSeconds", "integer", func(c *Config) any { return &c.TaskStartupSeconds }},
+	{"containerHealthCheckCommand", "array", func(c *Config) any { return &c.ContainerHealthCheckCommand }},
+	{"containerHealthCheckInterval", "integer", func(c *Config) any { return &c.ContainerHealthCheckInterval }},
+	{"containerHealthCheckTimeout", "integer", func(c *Config) any { return &c.ContainerHealthCheckTimeout }},
+	{"containerHealthCheckRetries", "integer", func(c *Config) any { return &c.ContainerHealthCheckRetries }},
+	{"containerHealthCheckStartPeriod", "integer", func(c *Config) any { return &c.ContainerHealthCheckStartPeriod }},
+	{"desiredCount", "integer", func(c *Config) any { return &c.DesiredCount }},
+	{"deploymentMinimumHealthyPercent", "integer", func(c *Config) any { return &c.DeploymentMinimumHealthyPercent }},
+	{"deploymentMaximumPercent", "integer", func(c *Config) any { return &c.DeploymentMaximumPercent }},
+	{"healthCheckGracePeriod", "integer", func(c *Config) any { return &c.HealthCheckGracePeriod }},
+	{"healthCheckPath", "string", func(c *Config) any { return &c.HealthCheckPath }},
+	{"healthCheckProtocol", "string", func(c *Config) any { return &c.HealthCheckProtocol }},
+	{"healthyThreshold", "integer", func(c *Config) any { return &c.HealthyThreshold }},
+	{"unhealthyThreshold", "integer", func(c *Config) any { return &c.UnhealthyThreshold }},
+	{"healthCheckTimeout", "integer", func(c *Config) any { return &c.HealthCheckTimeout }},
+	{"healthCheckInterval", "integer", func(c *Config) any { return &c.HealthCheckInterval }},
+	{"healthCheckMatcher", "string", func(c *Config) any { return &c.HealthCheckMatcher }},
+	{"targetProtocol", "string", func(c *Config) any { return &c.TargetProtocol }},
+	{"deregistrationDelay", "integer", func(c *Config) any { return &c.DeregistrationDelay }},
+	{"idleTimeout", "integer", func(c *Config) any { return &c.IdleTimeout }},
+	{"certificateArn", "string", func(c *Config) any { return &c.CertificateArn }},
+	{"allowHttpOnly", "boolean", func(c *Config) any { return &c.AllowHTTPOnly }},
+	{"protect", "boolean", func(c *Config) any { return &c.Protect }},
+	{"albDeletionProtection", "boolean", func(c *Config) any { return &c.ALBDeletionProtection }},
+	{"ecrForceDelete", "boolean", func(c *Config) any { return &c.ECRForceDelete }},
+	{"ecrKeepTaggedImages", "integer", func(c *Config) any { return &c.ECRKeepTaggedImages }},
+	{"ecrUntaggedExpiryDays", "integer", func(c *Config) any { return &c.ECRUntaggedExpiryDays }},
+	{"logRetentionDays", "integer", func(c *Config) any { return &c.LogRetentionDays }},
+	{"vpcCidr", "string", func(c *Config) any { return &c.VpcCidr }},
+	{"availabilityZones", "array", func(c *Config) any { return &c.AvailabilityZones }},
+	{"natGateways", "string", func(c *Config) any { return &c.NatGateways }},
+	{"vpcId", "string", func(c *Config) any { return &c.VpcID }},
+	{"publicSubnetIds", "array", func(c *Config) any { return &c.PublicSubnetIDs }},
+	{"privateSubnetIds", "array", func(c *Config) any { return &c.PrivateSubnetIDs }},
+}
+
+// key returns the fully qualified name of a config key, for error messages.
+func key(name string) string { return Namespace + ":" + name }
+
+// LoadConfig reads the stack's config into a Config, applies defaults, and
+// validates it. It is the only place the program reads config. On any problem it
+// returns a *ConfigError listing all of them.
+func LoadConfig(ctx *pulumi.Context) (*Config, error) {
+	return ParseConfig(ctx.Stack(), ctx.GetConfig)
+}
+
+// ParseConfig is LoadConfig over any lookup of raw, fully qualified config values
+// (as Pulumi passes them: strings, arrays as JSON). Unset keys keep their defaults;
+// a key set to a zero value stays zero and is validated as given.
+func ParseConfig(stack string, lookup func(fullKey string) (string, bool)) (*Config, error) {
+	c := DefaultConfig(stack)
+	var p problems
+	c.Region, _ = lookup(RegionKey)
+	for _, k := range ConfigKeys {
+		raw, ok := lookup(k.FullName())
+		if !ok {
+			continue
+		}
+		parseInto(&p, k, raw, k.field(c))
+	}
+	if len(p.fields) > 0 {
+		// Type errors first: range checks on half-parsed values would only add noise.
+		return nil, p.err(stack)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func parseInto(p *problems, k ConfigKey, raw string, dst any) {
+	switch d := dst.(type) {
+	case *string:
+		*d = strings.TrimSpace(raw)
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil {
+			p.add(k.FullName(), raw, "a whole number")
+			return
+		}
+		*d = n
+	case *bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			p.add(k.FullName(), raw, "true or false")
+			return
+		}
+		*d = b
+	case *[]string:
+		var list []string
+		if err := json.Unmarshal([]byte(raw), &list); err != nil {
+			p.add(k.FullName(), raw, `a list of strings, e.g. ["a", "b"]`)
+			return
+		}
+		*d = list
+	}
+}

@@ -1,0 +1,103 @@
+package infra
+
+// Defaults, one named constant per Config field. The seed's health check is the
+// default; everything else is a production-grade choice explained where it is not
+// obvious. Pulumi.yaml declares the same values (a test keeps them equal).
+const (
+	DefaultServiceName     = "webservice"
+	DefaultContainerPort   = 8443
+	DefaultContainerUser   = "10001"
+	DefaultCPU             = 256
+	DefaultMemory          = 512
+	DefaultCPUArchitecture = "X86_64"
+	// DefaultStopTimeout gives in-flight requests time to finish after SIGTERM while
+	// the ALB drains; Fargate's maximum is 120.
+	DefaultStopTimeout        = 30
+	DefaultTaskStartupSeconds = 60
+
+	DefaultContainerHealthCheckInterval    = 30
+	DefaultContainerHealthCheckTimeout     = 5
+	DefaultContainerHealthCheckRetries     = 3
+	DefaultContainerHealthCheckStartPeriod = 10
+
+	// DefaultDesiredCount of 2 keeps one task per AZ, so losing an AZ or a task
+	// never drops the service to zero.
+	DefaultDesiredCount = 2
+	// 100/200: a deploy starts a full new set before stopping any old task, so
+	// capacity never dips (zero-downtime rolling update).
+	DefaultDeploymentMinimumHealthyPercent = 100
+	DefaultDeploymentMaximumPercent        = 200
+	// DefaultHealthCheckGracePeriod covers DefaultTaskStartupSeconds.
+	DefaultHealthCheckGracePeriod = 60
+
+	// The seed's health check.
+	DefaultHealthCheckPath     = "/health"
+	DefaultHealthCheckProtocol = "HTTPS"
+	DefaultHealthyThreshold    = 3
+	DefaultUnhealthyThreshold  = 2
+	DefaultHealthCheckTimeout  = 5
+	DefaultHealthCheckInterval = 30
+	DefaultHealthCheckMatcher  = "200-299"
+
+	DefaultTargetProtocol = "HTTPS"
+	// DefaultDeregistrationDelay of 30 s: AWS's 300 adds ~4.5 minutes to every deploy.
+	DefaultDeregistrationDelay = 30
+	DefaultIdleTimeout         = 60
+
+	DefaultECRKeepTaggedImages   = 30
+	DefaultECRUntaggedExpiryDays = 7
+	DefaultLogRetentionDays      = 30
+
+	DefaultVpcCidr     = "10.0.0.0/16"
+	DefaultNatGateways = "Single"
+)
+
+// TLSPolicy is the HTTPS listener's security policy. It is set explicitly because an
+// unset policy means AWS's ELBSecurityPolicy-2016-08, which fails Security Hub ELB.17.
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+// ContainerName is the name of the app container in the task definition; the
+// service's load balancer mapping and other teams' tooling refer to it.
+const ContainerName = "app"
+
+// DefaultConfig returns a Config holding every default, for the given stack.
+func DefaultConfig(stack string) *Config {
+	return &Config{
+		Stack:                           stack,
+		ServiceName:                     DefaultServiceName,
+		ContainerPort:                   DefaultContainerPort,
+		ContainerUser:                   DefaultContainerUser,
+		CPU:                             DefaultCPU,
+		Memory:                          DefaultMemory,
+		CPUArchitecture:                 DefaultCPUArchitecture,
+		StopTimeout:                     DefaultStopTimeout,
+		TaskStartupSeconds:              DefaultTaskStartupSeconds,
+		ContainerHealthCheckCommand:     []string{},
+		ContainerHealthCheckInterval:    DefaultContainerHealthCheckInterval,
+		ContainerHealthCheckTimeout:     DefaultContainerHealthCheckTimeout,
+		ContainerHealthCheckRetries:     DefaultContainerHealthCheckRetries,
+		ContainerHealthCheckStartPeriod: DefaultContainerHealthCheckStartPeriod,
+		DesiredCount:                    DefaultDesiredCount,
+		DeploymentMinimumHealthyPercent: DefaultDeploymentMinimumHealthyPercent,
+		DeploymentMaximumPercent:        DefaultDeploymentMaximumPercent,
+		HealthCheckGracePeriod:          DefaultHealthCheckGracePeriod,
+		HealthCheckPath:                 DefaultHealthCheckPath,
+		HealthCheckProtocol:             DefaultHealthCheckProtocol,
+		HealthyThreshold:                DefaultHealthyThreshold,
+		UnhealthyThreshold:              DefaultUnhealthyThreshold,
+		HealthCheckTimeout:              DefaultHealthCheckTimeout,
+		HealthCheckInterval:             DefaultHealthCheckInterval,
+		HealthCheckMatcher:              DefaultHealthCheckMatcher,
+		TargetProtocol:                  DefaultTargetProtocol,
+		DeregistrationDelay:             DefaultDeregistrationDelay,
+		IdleTimeout:                     DefaultIdleTimeout,
+		ECRKeepTaggedImages:             DefaultECRKeepTaggedImages,
+		ECRUntaggedExpiryDays:           DefaultECRUntaggedExpiryDays,
+		LogRetentionDays:                DefaultLogRetentionDays,
+		VpcCidr:                         DefaultVpcCidr,
+		AvailabilityZones:               []string{},
+		NatGateways:                     DefaultNatGateways,
+		PublicSubnetIDs:                 []string{},
+		PrivateSubnetIDs:                []string{},
+	}
+}

@@ -1,0 +1,96 @@
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Image answers "what does the task run?". A deploy is a stack update with a new
+// webservice:imageTag (and, from CI, webservice:imageDigest). An update without one
+// keeps the image the stack already runs, read from its own last outputs, so an
+// infrastructure-only `pulumi up` never rolls the app back.
+type Image struct {
+	// URI is what the task definition runs: repo:tag or repo@sha256:digest.
+	URI pulumi.StringOutput
+	// Tag is the human label of the release ("" only when unknown).
+	Tag string
+	// Kept is true when no image was configured and the previous one was kept.
+	Kept bool
+}
+
+// previousImage is what the stack's last deploy recorded in its outputs.
+type previousImage struct {
+	URI string
+	Tag string
+}
+
+// readPreviousImage reads this stack's own outputs from its last checkpoint. It
+// must run before any resource is created, so a first deploy without an image
+// fails with nothing created.
+func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
+	self := fmt.Sprintf("%s/%s/%s", ctx.Organization(), ctx.Project(), ctx.Stack())
+	ref, err := pulumi.NewStackReference(ctx, "previous-deployment", &pulumi.StackReferenceArgs{
+		Name: pulumi.String(self),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the outputs of stack %s: %w", self, err)
+	}
+	read := func(name string) (string, error) {
+		res, err := internals.UnsafeAwaitOutput(ctx.Context(), ref.GetOutput(pulumi.String(name)))
+		if err != nil {
+			return "", fmt.Errorf("read output %q of stack %s: %w", name, self, err)
+		}
+		s, _ := res.Value.(string)
+		return s, nil
+	}
+	uri, err := read(OutputImage)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := read(OutputImageTag)
+	if err != nil {
+		return nil, err
+	}
+	if uri == "" {
+		return nil, nil
+	}
+	return &previousImage{URI: uri, Tag: tag}, nil
+}
+
+// resolveImage decides the image before any resource exists. When config names
+// one, it is resolved against the repository once that exists (newImage).
+func resolveImage(ctx *pulumi.Context, cfg *Config) (*previousImage, error) {
+	if cfg.ImageTag != "" || cfg.ImageDigest != "" {
+		return nil, nil
+	}
+	prev, err := readPreviousImage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if prev == nil {
+		return nil, fmt.Errorf("%w: stack %q has never deployed an image, so set one: "+
+			"pulumi up -s %s -c %s=<tag> (the tag of an image pushed to this stack's ECR repository)",
+			ErrNoImage, cfg.Stack, cfg.Stack, key("imageTag"))
+	}
+	return prev, nil
+}
+
+// newImage builds the Image from config or from the kept previous image.
+func newImage(cfg *Config, repositoryURL pulumi.StringOutput, prev *previousImage) *Image {
+	if prev != nil {
+		return &Image{URI: pulumi.String(prev.URI).ToStringOutput(), Tag: prev.Tag, Kept: true}
+	}
+	tag := cfg.ImageTag
+	uri := repositoryURL.ApplyT(func(repo string) string {
+		if cfg.ImageDigest != "" {
+			return repo + "@" + cfg.ImageDigest
+		}
+		return repo + ":" + tag
+	}).(pulumi.StringOutput)
+	if tag == "" {
+		tag = cfg.ImageDigest
+	}
+	return &Image{URI: uri, Tag: tag}
+}

@@ -1,0 +1,109 @@
+package infra
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Program is the whole stack: load and validate config, then build. main.go, the
+// offline recorder and tests all run exactly this. It returns the exported
+// outputs so a recorder can await them (mocks never see stack outputs).
+func Program(ctx *pulumi.Context) (Outputs, error) {
+	cfg, err := LoadConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := Build(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := outputs.export(ctx); err != nil {
+		return nil, err
+	}
+	return outputs, nil
+}
+
+// Build declares every resource of one stack for a validated config, in
+// dependency order: image decision (may read the stack's last outputs), provider,
+// network, registry, cluster, load balancer, service.
+func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
+	prev, err := resolveImage(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.HTTPS() {
+		_ = ctx.Log.Warn(tlsStatus(cfg), nil)
+	}
+
+	provider, err := newProvider(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	// Every component hands the one provider to its children (awsx's included).
+	withProvider := pulumi.Providers(provider)
+
+	net, err := newNetwork(ctx, cfg, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	reg, err := newRegistry(ctx, cfg, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := newCluster(ctx, cfg, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	lbs, err := newLoadBalancer(ctx, cfg, net, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	img := newImage(cfg, reg.Repository.RepositoryUrl, prev)
+	if img.Kept {
+		_ = ctx.Log.Info(fmt.Sprintf("no %s given: keeping the running image %s", key("imageTag"), prev.URI), nil)
+	}
+	svc, err := newService(ctx, cfg, img, net, reg, cl, lbs, withProvider)
+	if err != nil {
+		return nil, err
+	}
+
+	scheme := "http://"
+	httpsListenerArn := pulumi.String("").ToStringOutput()
+	if cfg.HTTPS() {
+		scheme = "https://"
+		httpsListenerArn = lbs.HTTPSListener.Arn
+	}
+	return Outputs{
+		OutputURL:                    lbs.ALB.DnsName.ApplyT(func(dns string) string { return scheme + strings.ToLower(dns) }),
+		OutputTLS:                    pulumi.String(tlsStatus(cfg)).ToStringOutput(),
+		OutputALBDNSName:             lbs.ALB.DnsName,
+		OutputALBZoneID:              lbs.ALB.ZoneId,
+		OutputALBArn:                 lbs.ALB.Arn,
+		OutputHTTPSListenerArn:       httpsListenerArn,
+		OutputTargetGroupArn:         lbs.TargetGroup.Arn,
+		OutputALBSecurityGroupID:     lbs.SecurityGroups.ALB.ID().ToStringOutput(),
+		OutputServiceSecurityGroupID: lbs.SecurityGroups.Service.ID().ToStringOutput(),
+		OutputClusterName:            cl.Cluster.Name,
+		OutputClusterArn:             cl.Cluster.Arn,
+		OutputServiceName:            svc.Service.Name,
+		OutputServiceArn:             svc.Service.ID().ToStringOutput(),
+		OutputTaskDefinitionArn:      svc.TaskDefinition.Arn,
+		OutputTaskFamily:             svc.TaskDefinition.Family,
+		OutputTaskRoleArn:            svc.Roles.Task.Arn,
+		OutputTaskRoleName:           svc.Roles.Task.Name,
+		OutputContainerName:          pulumi.String(ContainerName).ToStringOutput(),
+		OutputImage:                  img.URI,
+		OutputImageTag:               pulumi.String(img.Tag).ToStringOutput(),
+		OutputECRRepositoryURL:       reg.Repository.RepositoryUrl,
+		OutputECRRepositoryName:      reg.Repository.Name,
+		OutputECRRepositoryArn:       reg.Repository.Arn,
+		OutputLogGroupName:           cl.LogGroup.Name,
+		OutputVpcID:                  net.VpcID,
+		OutputPublicSubnetIDs:        net.PublicSubnetIDs,
+		OutputPrivateSubnetIDs:       net.PrivateSubnetIDs,
+		OutputDeployTimeoutSeconds:   pulumi.Int(int(EstimateDeploy(cfg).UpdateTimeout.Seconds())).ToIntOutput(),
+		OutputContractVersion:        pulumi.String(ContractVersion).ToStringOutput(),
+	}, nil
+}

@@ -1,0 +1,157 @@
+package offline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/example/webservice/infra"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+)
+
+// Options selects what to run.
+type Options struct {
+	// Dir holds Pulumi.yaml and the stack files.
+	Dir   string
+	Stack string
+	// Overrides are applied like `pulumi up -c key=value`.
+	Overrides map[string]string
+	// Previous is the stack's last outputs, as a StackReference to itself reads
+	// them; nil means the stack has never deployed.
+	Previous map[string]any
+	// Organization is the Pulumi organization; default "organization" (the
+	// self-managed backends' name).
+	Organization string
+}
+
+// Result is everything one run declared.
+type Result struct {
+	Project, Stack string
+	// Config is what the program was given.
+	Config map[string]string
+	// Resources in registration order.
+	Resources []Resource
+	// Outputs are the stack outputs, resolved.
+	Outputs map[string]any
+}
+
+// ProgramFunc is the shape of infra.Program.
+type ProgramFunc func(ctx *pulumi.Context) (infra.Outputs, error)
+
+// Run runs the real program (infra.Program) for a stack.
+func Run(opts Options) (*Result, error) {
+	return RunProgram(opts, infra.Program)
+}
+
+// mockAccount is the account id the recorder answers with when the stack does not
+// pin one.
+const mockAccount = "123456789012"
+
+// RunProgram runs any program shaped like infra.Program under the recorder.
+func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
+	project, err := LoadProject(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := project.StackConfig(opts.Dir, opts.Stack, opts.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	org := opts.Organization
+	if org == "" {
+		org = "organization"
+	}
+	rec := &recorder{
+		project:  project.Name,
+		stack:    opts.Stack,
+		region:   cfg[infra.RegionKey],
+		account:  mockAccount,
+		azCount:  azCount(cfg),
+		previous: opts.Previous,
+	}
+	if a := cfg[infra.Namespace+":accountId"]; a != "" {
+		rec.account = a
+	}
+	if rec.previous == nil {
+		rec.previous = map[string]any{}
+	}
+
+	outputs := map[string]any{}
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+		outs, err := program(ctx)
+		if err != nil {
+			return err
+		}
+		for name, out := range outs {
+			res, err := internals.UnsafeAwaitOutput(ctx.Context(), out)
+			if err != nil {
+				return fmt.Errorf("resolve output %q: %w", name, err)
+			}
+			outputs[name] = res.Value
+		}
+		return nil
+	},
+		pulumi.WithMocksWithOrganization(org, project.Name, opts.Stack, rec),
+		func(info *pulumi.RunInfo) { info.Config = cfg },
+	)
+	if err != nil {
+		return nil, unwrapRunError(err)
+	}
+	return &Result{
+		Project:   project.Name,
+		Stack:     opts.Stack,
+		Config:    cfg,
+		Resources: rec.resources,
+		Outputs:   outputs,
+	}, nil
+}
+
+// unwrapRunError returns the program's own error when RunErr wrapped it, so
+// callers can match *infra.ConfigError with errors.As either way.
+func unwrapRunError(err error) error {
+	var cfgErr *infra.ConfigError
+	if errors.As(err, &cfgErr) {
+		return cfgErr
+	}
+	return err
+}
+
+// azCount is how many subnets of each kind the made-up awsx VPC answers with:
+// one per configured AZ, else awsx's count when none are named (infra uses 2).
+func azCount(cfg map[string]string) int {
+	var azs []string
+	if raw, ok := cfg[infra.Namespace+":availabilityZones"]; ok && json.Unmarshal([]byte(raw), &azs) == nil && len(azs) > 0 {
+		return len(azs)
+	}
+	return 2
+}
+
+// ByURN returns the resources sorted by URN, for stable output.
+func (r *Result) ByURN() []Resource {
+	out := append([]Resource(nil), r.Resources...)
+	sort.Slice(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// OfType returns the resources of one type token, in registration order.
+func (r *Result) OfType(typ string) []Resource {
+	var out []Resource
+	for _, res := range r.Resources {
+		if res.Type == typ {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// Named returns the one resource of a type with a logical name, or nil.
+func (r *Result) Named(typ, name string) *Resource {
+	for i, res := range r.Resources {
+		if res.Type == typ && res.Name == name {
+			return &r.Resources[i]
+		}
+	}
+	return nil
+}
