@@ -43,7 +43,7 @@ func newLoadBalancer(ctx *pulumi.Context, cfg *Config, net *Network, opts ...pul
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  net.PublicSubnetIDs,
 		SecurityGroups:           pulumi.StringArray{sgs.ALB.ID().ToStringOutput()},
-		DropInvalidHeaderFields:  pulumi.Bool(true),        // ELB.4
+		DropInvalidHeaderFields:  pulumi.Bool(true),          // ELB.4
 		DesyncMitigationMode:     pulumi.String("defensive"), // ELB.12
 		EnableDeletionProtection: pulumi.Bool(cfg.ALBDeletionProtection),
 		IdleTimeout:              pulumi.Int(cfg.IdleTimeout),

@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 
 	awsxec2 "github.com/pulumi/pulumi-awsx/sdk/v2/go/awsx/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -18,8 +19,8 @@ type Network struct {
 // defaultAZCount is how many AZs a new VPC spans when no names are configured.
 const defaultAZCount = 2
 
-func newNetwork(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption) (*Network, error) {
-	comp, err := newComponent(ctx, typeNetwork, "network", opts...)
+func newNetwork(ctx *pulumi.Context, cfg *Config, provider *aws.Provider) (*Network, error) {
+	comp, err := newComponent(ctx, typeNetwork, "network", pulumi.Providers(provider))
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func newNetwork(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption)
 			PrivateSubnetIDs: pulumi.ToStringArray(cfg.PrivateSubnetIDs).ToStringArrayOutput(),
 		}
 	} else {
-		n, err = newVpc(ctx, cfg, comp)
+		n, err = newVpc(ctx, cfg, comp, provider)
 		if err != nil {
 			return nil, err
 		}
@@ -46,10 +47,11 @@ func newNetwork(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption)
 	return n, nil
 }
 
-// newVpc creates the VPC with awsx. awsx is a remote component: it creates its
-// subnets, route tables, internet and NAT gateways with the provider it inherits
-// from the component's providers, i.e. the stack's explicit AWS provider.
-func newVpc(ctx *pulumi.Context, cfg *Config, parent pulumi.Resource) (*Network, error) {
+// newVpc creates the VPC with awsx. awsx is a remote component: the Go SDK does
+// not forward a parent's providers to it, so the stack's provider is handed over
+// explicitly, or its subnets, route tables and NAT gateways would silently use the
+// ambient default provider (whatever region and account the runner has).
+func newVpc(ctx *pulumi.Context, cfg *Config, parent pulumi.Resource, provider *aws.Provider) (*Network, error) {
 	strategy := awsxec2.SubnetAllocationStrategyAuto
 	args := &awsxec2.VpcArgs{
 		CidrBlock:          pulumi.StringRef(cfg.VpcCidr),
@@ -73,7 +75,7 @@ func newVpc(ctx *pulumi.Context, cfg *Config, parent pulumi.Resource) (*Network,
 		n := defaultAZCount
 		args.NumberOfAvailabilityZones = &n
 	}
-	vpc, err := awsxec2.NewVpc(ctx, "vpc", args, pulumi.Parent(parent))
+	vpc, err := awsxec2.NewVpc(ctx, "vpc", args, pulumi.Parent(parent), pulumi.Providers(provider))
 	if err != nil {
 		return nil, fmt.Errorf("create vpc %q: %w", cfg.NamePrefix(), err)
 	}

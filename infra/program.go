@@ -44,7 +44,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 	// Every component hands the one provider to its children (awsx's included).
 	withProvider := pulumi.Providers(provider)
 
-	net, err := newNetwork(ctx, cfg, withProvider)
+	net, err := newNetwork(ctx, cfg, provider)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,9 @@ func Run(opts Options) (*Result, error) {
 // pin one.
 const mockAccount = "123456789012"
 
-// RunProgram runs any program shaped like infra.Program under the recorder.
+// RunProgram runs any program shaped like infra.Program under the recorder. When
+// the program fails, the error comes with the partial result (nil only when the
+// project or stack files could not be read).
 func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 	project, err := LoadProject(opts.Dir)
 	if err != nil {
@@ -91,21 +93,30 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 			}
 			outputs[name] = res.Value
 		}
-		return nil
+		// Normalise to JSON values (numbers as float64), as `pulumi stack output
+		// --json` and the recorded inputs show them.
+		b, err := json.Marshal(outputs)
+		if err != nil {
+			return fmt.Errorf("encode outputs: %w", err)
+		}
+		return json.Unmarshal(b, &outputs)
 	},
 		pulumi.WithMocksWithOrganization(org, project.Name, opts.Stack, rec),
 		func(info *pulumi.RunInfo) { info.Config = cfg },
 	)
-	if err != nil {
-		return nil, unwrapRunError(err)
-	}
-	return &Result{
+	result := &Result{
 		Project:   project.Name,
 		Stack:     opts.Stack,
 		Config:    cfg,
 		Resources: rec.resources,
 		Outputs:   outputs,
-	}, nil
+	}
+	if err != nil {
+		// The partial result shows what was registered before the failure: for a
+		// config error, nothing.
+		return result, unwrapRunError(err)
+	}
+	return result, nil
 }
 
 // unwrapRunError returns the program's own error when RunErr wrapped it, so

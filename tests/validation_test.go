@@ -1,0 +1,81 @@
+package tests
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/example/webservice/infra"
+	"github.com/example/webservice/internal/offline"
+)
+
+// Bad config through the real program and stack files: the error names the key,
+// the value and what is allowed, and nothing at all is registered.
+
+func TestBadConfigRegistersNothing(t *testing.T) {
+	cases := []struct {
+		name      string
+		stack     string
+		overrides map[string]string
+		key       string
+		message   string
+	}{
+		{"rejects a healthy threshold of 1", "staging", map[string]string{"healthyThreshold": "1"},
+			"webservice:healthyThreshold", `webservice:healthyThreshold: got "1", want 2-10`},
+		{"rejects a timeout not shorter than the interval", "production", map[string]string{"healthCheckTimeout": "30"},
+			"webservice:healthCheckTimeout", "less than webservice:healthCheckInterval (30)"},
+		{"rejects memory Fargate cannot pair with the CPU", "production", map[string]string{"memory": "512"},
+			"webservice:memory", "1024-4096 MiB in steps of 1024 for cpu 512"},
+		{"rejects a non-number", "staging", map[string]string{"desiredCount": "two"},
+			"webservice:desiredCount", `got "two", want a whole number`},
+		{"rejects production without a certificate", "production", map[string]string{"certificateArn": ""},
+			"webservice:certificateArn", "production stack always serves HTTPS"},
+		{"rejects a rolling update that cannot progress", "staging",
+			map[string]string{"deploymentMaximumPercent": "100"},
+			"webservice:deploymentMaximumPercent", "could never progress"},
+		{"rejects a matcher outside 200-499", "staging", map[string]string{"healthCheckMatcher": "200-599"},
+			"webservice:healthCheckMatcher", "each end of a range"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ov := map[string]string{"imageTag": deployTag}
+			for k, v := range tc.overrides {
+				ov[k] = v
+			}
+			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: tc.stack, Overrides: ov})
+			var ce *infra.ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("want *infra.ConfigError, got %v", err)
+			}
+			if !slices.Contains(ce.Keys(), tc.key) || !strings.Contains(err.Error(), tc.message) {
+				t.Fatalf("want %s with %q, got:\n%v", tc.key, tc.message, err)
+			}
+			if len(r.Resources) != 0 {
+				t.Fatalf("registered %d resources before rejecting the config, want 0", len(r.Resources))
+			}
+		})
+	}
+}
+
+func TestSeveralBadValuesAreReportedTogether(t *testing.T) {
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: map[string]string{
+		"imageTag":           "not/a/tag",
+		"cpu":                "100",
+		"healthCheckPath":    "health",
+		"unhealthyThreshold": "20",
+		"logRetentionDays":   "10",
+	}})
+	var ce *infra.ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("want *infra.ConfigError, got %v", err)
+	}
+	want := []string{"webservice:cpu", "webservice:healthCheckPath", "webservice:imageTag",
+		"webservice:logRetentionDays", "webservice:unhealthyThreshold"}
+	if got := ce.Keys(); !slices.Equal(got, want) {
+		t.Fatalf("keys = %v, want %v", got, want)
+	}
+	if len(r.Resources) != 0 {
+		t.Fatalf("registered %d resources, want 0", len(r.Resources))
+	}
+}
