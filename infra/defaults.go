@@ -27,8 +27,11 @@ const (
 	// capacity never dips (zero-downtime rolling update).
 	DefaultDeploymentMinimumHealthyPercent = 100
 	DefaultDeploymentMaximumPercent        = 200
-	// DefaultHealthCheckGracePeriod covers DefaultTaskStartupSeconds.
-	DefaultHealthCheckGracePeriod = 60
+	// DefaultHealthCheckGracePeriod covers start-up (DefaultTaskStartupSeconds) and
+	// the time a new task needs to prove itself healthy (3 x 30 s). It does not slow
+	// failure detection: a failing task is only declared unhealthy after
+	// (unhealthyThreshold+1) x interval = 90 s anyway.
+	DefaultHealthCheckGracePeriod = 90
 
 	// The seed's health check.
 	DefaultHealthCheckPath     = "/health"

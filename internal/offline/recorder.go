@@ -186,8 +186,8 @@ func (r *recorder) answer(res Resource, inputs resource.PropertyMap) (string, re
 		id = name
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		set("revision", 1)
-		set("arn", arn("ecs", fmt.Sprintf("task-definition/%s:1", str("family"))))
-		id = str("family")
+		id = arn("ecs", fmt.Sprintf("task-definition/%s:1", str("family")))
+		set("arn", id)
 	case "aws:ecs/service:Service":
 		// Service ARNs name their cluster: .../service/<cluster>/<service>.
 		clusterArn := str("cluster")
