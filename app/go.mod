@@ -1,0 +1,3 @@
+module github.com/example/webservice/app
+
+go 1.26
