@@ -39,10 +39,11 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
 	asJSON := fs.Bool("json", false, "print the plan (or, with -diff, the diff) as JSON in the shape of `pulumi preview --json`")
 	diffFile := fs.String("diff", "", "compare with an earlier -json render and print what changed (exit 3 if anything did)")
+	output := fs.String("output", "", "print only this stack output's value (e.g. ecrRepositoryName), for scripts")
 	var overrides multiFlag
 	fs.Var(&overrides, "c", "config override key=value, as `pulumi up -c` (repeatable; the webservice: namespace is implied)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: render -stack NAME [-c key=value]... [-json] [-diff OLD.json]\n\n"+
+		fmt.Fprintf(stderr, "usage: render -stack NAME [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n\n"+
 			"Renders everything the stack declares, offline: no AWS account, no Pulumi CLI.\n"+
 			"Exit status: 0 rendered (with -diff: no changes), 1 invalid config or unreadable file,\n"+
 			"2 bad flags, 3 with -diff: the stack changed.\n\n")
@@ -71,6 +72,15 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return ExitError
 	}
 
+	if *output != "" {
+		v, ok := preview.Outputs()[*output]
+		if !ok {
+			fmt.Fprintf(stderr, "render: -output %q: no such stack output (see the output contract in README.md)\n", *output)
+			return ExitUsage
+		}
+		fmt.Fprintln(stdout, outputText(v))
+		return ExitOK
+	}
 	if *diffFile == "" {
 		if *asJSON {
 			b, err := preview.JSON()

@@ -1,0 +1,339 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+	"gopkg.in/yaml.v3"
+)
+
+// The pipelines, checked as GitHub would read them: actionlint (as a library, so
+// `go test` runs it everywhere) plus structure tests for the promises the README
+// makes about triggers, ordering, identity and concurrency.
+
+const githubDir = projectDir + "/.github"
+
+// workflowFiles are the workflows; the deploy steps live in a composite action.
+var workflowFiles = []string{"preview.yml", "staging.yml", "production.yml", "rollback.yml", "deploy.yml"}
+
+const deployAction = githubDir + "/actions/deploy/action.yml"
+
+// exactVersion turns an exact pin (@v4.2.2) into its major (@v4): actionlint knows
+// the inputs of popular actions by major version only, so this lets it check
+// every `with:` against the action's real inputs.
+var exactVersion = regexp.MustCompile(`(uses:\s*[\w.-]+/[\w.-]+)@(v\d+)\.\d+\.\d+`)
+
+func TestWorkflowsPassActionlint(t *testing.T) {
+	// Copy .github into a scratch repository with majors in place of exact pins.
+	root := t.TempDir()
+	err := filepath.WalkDir(githubDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(projectDir, path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dst := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, exactVersion.ReplaceAll(b, []byte("$1@$2")), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := &actionlint.LinterOptions{Color: actionlint.ColorOptionKindNever, Oneline: true}
+	if path, err := exec.LookPath("shellcheck"); err == nil {
+		opts.Shellcheck = path // run: scripts are checked too when shellcheck is installed
+	} else {
+		t.Log("shellcheck not installed: run: scripts are not shell-checked (apt-get install shellcheck)")
+	}
+	var out bytes.Buffer
+	linter, err := actionlint.NewLinter(&out, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := linter.LintRepository(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(errs) > 0 {
+		t.Fatalf("actionlint found %d problem(s):\n%s", len(errs), out.String())
+	}
+}
+
+// loadYAML reads a workflow or action file as generic YAML.
+func loadYAML(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return doc
+}
+
+func workflow(t *testing.T, name string) map[string]any {
+	return loadYAML(t, filepath.Join(githubDir, "workflows", name))
+}
+
+func jobs(t *testing.T, wf map[string]any) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for name, j := range wf["jobs"].(map[string]any) {
+		out[name] = j.(map[string]any)
+	}
+	return out
+}
+
+// at reads a dotted path of map keys from YAML, nil when absent.
+func at(v any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+func TestTriggersMatchTheSeed(t *testing.T) {
+	if got := at(workflow(t, "staging.yml"), "on.push.branches"); !slices.Equal(toStrings(got), []string{"main"}) {
+		t.Errorf("staging deploys on push to %v, want main", got)
+	}
+	if got := at(workflow(t, "production.yml"), "on.release.types"); !slices.Equal(toStrings(got), []string{"published"}) {
+		t.Errorf("production deploys on release %v, want published", got)
+	}
+	if at(workflow(t, "preview.yml"), "on.pull_request") == nil {
+		t.Error("preview does not run on pull_request")
+	}
+	if at(workflow(t, "deploy.yml"), "on.workflow_call") == nil {
+		t.Error("deploy.yml is not reusable (workflow_call)")
+	}
+	if at(workflow(t, "rollback.yml"), "on.workflow_dispatch.inputs.image-tag") == nil {
+		t.Error("rollback has no manual image-tag input")
+	}
+	for _, f := range workflowFiles {
+		b, _ := os.ReadFile(filepath.Join(githubDir, "workflows", f))
+		if bytes.Contains(b, []byte("pull_request_target")) {
+			t.Errorf("%s uses pull_request_target", f)
+		}
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func TestStagingProductionAndRollbackCallTheSameDeployWorkflow(t *testing.T) {
+	want := map[string]string{"staging.yml": "staging", "production.yml": "production", "rollback.yml": "${{ inputs.stack }}"}
+	for file, stack := range want {
+		js := jobs(t, workflow(t, file))
+		if len(js) != 1 {
+			t.Fatalf("%s has %d jobs, want one thin caller", file, len(js))
+		}
+		for _, j := range js {
+			if j["uses"] != "./.github/workflows/deploy.yml" {
+				t.Errorf("%s calls %v", file, j["uses"])
+			}
+			if at(j, "with.stack") != stack {
+				t.Errorf("%s deploys stack %v, want %s", file, at(j, "with.stack"), stack)
+			}
+		}
+	}
+	tags := map[string]string{"staging.yml": "${{ github.sha }}", "production.yml": "${{ github.event.release.tag_name }}"}
+	for file, tag := range tags {
+		for _, j := range jobs(t, workflow(t, file)) {
+			if at(j, "with.image-tag") != tag {
+				t.Errorf("%s tags images %v, want %s", file, at(j, "with.image-tag"), tag)
+			}
+		}
+	}
+}
+
+func TestDeployJobsNeedPassingTests(t *testing.T) {
+	js := jobs(t, workflow(t, "deploy.yml"))
+	test := js["test"]
+	var runsAppTests bool
+	for _, s := range test["steps"].([]any) {
+		if at(s, "with.target") == "test" {
+			runsAppTests = true
+		}
+	}
+	if !runsAppTests {
+		t.Error("the test job does not build the app's test target")
+	}
+	for _, name := range []string{"deploy-staging", "deploy-production"} {
+		j := js[name]
+		if j["needs"] != "test" {
+			t.Errorf("%s needs %v, want test", name, j["needs"])
+		}
+		cond, _ := j["if"].(string)
+		// A failed or cancelled test job must stop the rollout; "skipped" only
+		// happens for rollbacks of an already-tested image.
+		if !strings.Contains(cond, "needs.test.result == 'success'") || strings.Contains(cond, "always()") ||
+			!strings.Contains(cond, "!cancelled()") {
+			t.Errorf("%s runs when: %s", name, cond)
+		}
+	}
+}
+
+func TestOneRolloutPerEnvironmentAndNeverCancelled(t *testing.T) {
+	js := jobs(t, workflow(t, "deploy.yml"))
+	for name, group := range map[string]string{"deploy-staging": "deploy-staging", "deploy-production": "deploy-production"} {
+		c := js[name]["concurrency"]
+		if at(c, "group") != group || at(c, "cancel-in-progress") != false {
+			t.Errorf("%s concurrency = %v", name, c)
+		}
+	}
+}
+
+func TestProductionRunsInItsEnvironmentAndStagingOnMain(t *testing.T) {
+	js := jobs(t, workflow(t, "deploy.yml"))
+	if js["deploy-production"]["environment"] != "production" {
+		t.Error("production rollout is not in the production environment (no approvals, wrong OIDC subject)")
+	}
+	// Without an environment, staging's OIDC subject is repo:ORG/REPO:ref:refs/heads/main,
+	// which the staging role trusts (bootstrap/).
+	if _, set := js["deploy-staging"]["environment"]; set {
+		t.Error("staging rollout sets an environment: its OIDC subject would no longer be the main branch")
+	}
+}
+
+func TestLeastPrivilegePermissions(t *testing.T) {
+	idTokenJobs := map[string]bool{
+		"staging.yml/deploy": true, "production.yml/deploy": true, "rollback.yml/rollback": true,
+		"deploy.yml/deploy-staging": true, "deploy.yml/deploy-production": true, "preview.yml/preview": true,
+	}
+	for _, f := range workflowFiles {
+		wf := workflow(t, f)
+		if p, ok := wf["permissions"].(map[string]any); !ok || len(p) != 0 {
+			t.Errorf("%s: workflow permissions = %v, want {} (each job asks for its own)", f, wf["permissions"])
+		}
+		for name, j := range jobs(t, wf) {
+			perms, ok := j["permissions"].(map[string]any)
+			if !ok {
+				t.Errorf("%s/%s: no explicit permissions", f, name)
+				continue
+			}
+			if idTokenJobs[f+"/"+name] != (perms["id-token"] == "write") {
+				t.Errorf("%s/%s: id-token = %v", f, name, perms["id-token"])
+			}
+			for scope, level := range perms {
+				if level == "write" && scope != "id-token" && !(f == "preview.yml" && scope == "pull-requests") {
+					t.Errorf("%s/%s: %s: write", f, name, scope)
+				}
+			}
+		}
+	}
+}
+
+func TestAWSAccessIsOIDCNeverStoredKeys(t *testing.T) {
+	files := append([]string{deployAction}, func() []string {
+		var out []string
+		for _, f := range workflowFiles {
+			out = append(out, filepath.Join(githubDir, "workflows", f))
+		}
+		return out
+	}()...)
+	roleSteps := 0
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, banned := range []string{"aws-access-key-id", "aws-secret-access-key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+			if bytes.Contains(b, []byte(banned)) {
+				t.Errorf("%s mentions %s", f, banned)
+			}
+		}
+		roleSteps += bytes.Count(b, []byte("role-to-assume:"))
+	}
+	if roleSteps != 2 {
+		t.Errorf("found %d role-to-assume steps, want 2 (deploy action, preview)", roleSteps)
+	}
+}
+
+var pinned = regexp.MustCompile(`^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$`)
+
+func TestEveryActionIsPinnedToAnExactVersion(t *testing.T) {
+	files := []string{deployAction}
+	for _, f := range workflowFiles {
+		files = append(files, filepath.Join(githubDir, "workflows", f))
+	}
+	uses := regexp.MustCompile(`uses:\s*(\S+)`)
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, m := range uses.FindAllSubmatch(b, -1) {
+			ref := string(m[1])
+			if strings.HasPrefix(ref, "./") {
+				continue
+			}
+			if !pinned.MatchString(ref) {
+				t.Errorf("%s: %s is not pinned to an exact version or commit", filepath.Base(f), ref)
+			}
+		}
+	}
+}
+
+func TestForkPullRequestsSkipOnlyTheCloudPreview(t *testing.T) {
+	js := jobs(t, workflow(t, "preview.yml"))
+	cond, _ := js["preview"]["if"].(string)
+	if !strings.Contains(cond, "github.event.pull_request.head.repo.full_name == github.repository") {
+		t.Errorf("cloud preview runs for forks: if = %q", cond)
+	}
+	for _, name := range []string{"test", "render"} {
+		if _, gated := js[name]["if"]; gated {
+			t.Errorf("%s is gated; forks must still get it", name)
+		}
+	}
+}
+
+func TestDeployActionRollsOutTheTestedTagAndDigest(t *testing.T) {
+	a := loadYAML(t, deployAction)
+	var names []string
+	var up map[string]any
+	for _, s := range at(a, "runs.steps").([]any) {
+		step := s.(map[string]any)
+		name, _ := step["name"].(string)
+		if name == "" {
+			name, _ = step["uses"].(string)
+		}
+		names = append(names, name)
+		if name == "Roll out (pulumi up)" {
+			up = step
+		}
+	}
+	order := []string{"Validate config and find the repository name", "Configure AWS credentials (OIDC)",
+		"Build and push the image", "Roll out (pulumi up)"}
+	last := -1
+	for _, want := range order {
+		i := slices.Index(names, want)
+		if i < 0 || i < last {
+			t.Fatalf("steps %v: want %v in that order", names, order)
+		}
+		last = i
+	}
+	run, _ := up["run"].(string)
+	if !strings.Contains(run, `webservice:imageTag=$IMAGE_TAG`) || !strings.Contains(run, `webservice:imageDigest=$IMAGE_DIGEST`) {
+		t.Errorf("pulumi up does not pass tag and digest:\n%s", run)
+	}
+}
