@@ -323,7 +323,7 @@ func TestDeployActionRollsOutTheTestedTagAndDigest(t *testing.T) {
 		}
 	}
 	order := []string{"Validate config and find the repository name", "Configure AWS credentials (OIDC)",
-		"Build and push the image", "Roll out (pulumi up)"}
+		"Build and push the image", "Roll out (pulumi up)", "Verify the rollout", "Reconcile the stack with what runs"}
 	last := -1
 	for _, want := range order {
 		i := slices.Index(names, want)
@@ -335,5 +335,59 @@ func TestDeployActionRollsOutTheTestedTagAndDigest(t *testing.T) {
 	run, _ := up["run"].(string)
 	if !strings.Contains(run, `webservice:imageTag=$IMAGE_TAG`) || !strings.Contains(run, `webservice:imageDigest=$IMAGE_DIGEST`) {
 		t.Errorf("pulumi up does not pass tag and digest:\n%s", run)
+	}
+}
+
+func TestFailedRolloutIsVerifiedThenReconciled(t *testing.T) {
+	steps := map[string]map[string]any{}
+	for _, s := range at(loadYAML(t, deployAction), "runs.steps").([]any) {
+		step := s.(map[string]any)
+		if name, ok := step["name"].(string); ok {
+			steps[name] = step
+		}
+	}
+	verify := steps["Verify the rollout"]
+	if run, _ := verify["run"].(string); !strings.Contains(run, "pulumi stack output --json") || !strings.Contains(run, "go run ./cmd/verify") {
+		t.Errorf("verify step runs:\n%s", run)
+	}
+	if cond, _ := verify["if"].(string); !strings.Contains(cond, "steps.up.outcome") {
+		t.Errorf("verify must run even when pulumi up fails: if = %q", cond)
+	}
+	reconcile := steps["Reconcile the stack with what runs"]
+	if cond, _ := reconcile["if"].(string); !strings.Contains(cond, "failure()") {
+		t.Errorf("reconcile runs when: %q", cond)
+	}
+	if run, _ := reconcile["run"].(string); !strings.Contains(run, "pulumi refresh") {
+		t.Errorf("reconcile step runs:\n%s", run)
+	}
+}
+
+// TestTargetPatternsMatchTheStacksURNs keeps the URN patterns the deploy action
+// passes to --target in step with the program: a renamed resource would
+// otherwise make a first deployment or a reconcile silently target nothing.
+func TestTargetPatternsMatchTheStacksURNs(t *testing.T) {
+	b, err := os.ReadFile(deployAction)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns := regexp.MustCompile(`--target '([^']+)'`).FindAllStringSubmatch(string(b), -1)
+	if len(patterns) < 3 {
+		t.Fatalf("found %d --target patterns", len(patterns))
+	}
+	urns := deploy(t, "staging").ByURN()
+	for _, p := range patterns {
+		re := regexp.MustCompile("^" + strings.NewReplacer(`\*\*`, ".*", `\*`, "[^:]*").Replace(regexp.QuoteMeta(p[1])) + "$")
+		var matched []string
+		for _, r := range urns {
+			if re.MatchString(r.URN) {
+				matched = append(matched, r.Type)
+			}
+		}
+		if len(matched) == 0 {
+			t.Errorf("--target %q matches no resource of the stack", p[1])
+		}
+		if strings.Contains(p[1], "Registry") && !slices.Contains(matched, typeRepository) {
+			t.Errorf("--target %q does not reach the ECR repository: %v", p[1], matched)
+		}
 	}
 }
