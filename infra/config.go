@@ -27,6 +27,11 @@ type Config struct {
 	// any other credentials. Default: "" (any account).
 	AccountID string
 
+	// PermissionsBoundaryArn is attached to both IAM roles the stack creates. The
+	// CI deploy role from bootstrap/ may only create roles that carry it.
+	// Default: "" (no boundary).
+	PermissionsBoundaryArn string
+
 	// ServiceName prefixes every physical name, with the stack name appended.
 	// Default: DefaultServiceName.
 	ServiceName string
@@ -161,6 +166,13 @@ func (c *Config) NamePrefix() string {
 	return c.ServiceName + "-" + sanitizeName(c.Stack)
 }
 
+// RolePath is the IAM path of the stack's roles. The CI deploy role's
+// iam:PassRole and role management are scoped to it, since role names are
+// auto-generated.
+func (c *Config) RolePath() string {
+	return "/" + c.ServiceName + "/" + sanitizeName(c.Stack) + "/"
+}
+
 func sanitizeName(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
@@ -206,6 +218,7 @@ func (k ConfigKey) Default() any {
 var ConfigKeys = []ConfigKey{
 	{"serviceName", "string", func(c *Config) any { return &c.ServiceName }},
 	{"accountId", "string", func(c *Config) any { return &c.AccountID }},
+	{"permissionsBoundaryArn", "string", func(c *Config) any { return &c.PermissionsBoundaryArn }},
 	{"imageTag", "string", func(c *Config) any { return &c.ImageTag }},
 	{"imageDigest", "string", func(c *Config) any { return &c.ImageDigest }},
 	{"containerPort", "integer", func(c *Config) any { return &c.ContainerPort }},

@@ -33,6 +33,11 @@ func TestValidateRejectsEachBadValue(t *testing.T) {
 		{"rejects a missing region", func(c *Config) { c.Region = "" }, "aws:region", "an AWS region"},
 		{"rejects a malformed region", func(c *Config) { c.Region = "US East" }, "aws:region", "region name"},
 		{"rejects a short account id", func(c *Config) { c.AccountID = "1234" }, "webservice:accountId", "12-digit"},
+		{"rejects a boundary that is not a policy ARN", func(c *Config) { c.PermissionsBoundaryArn = "webservice-boundary" }, "webservice:permissionsBoundaryArn", "IAM policy ARN"},
+		{"rejects a boundary from another account", func(c *Config) {
+			c.AccountID = "210987654321"
+			c.PermissionsBoundaryArn = "arn:aws:iam::123456789012:policy/webservice-boundary"
+		}, "webservice:permissionsBoundaryArn", "webservice:accountId 210987654321"},
 		{"rejects an upper-case service name", func(c *Config) { c.ServiceName = "Web" }, "webservice:serviceName", "lower-case"},
 		{"rejects a service name ending in a hyphen", func(c *Config) { c.ServiceName = "web-" }, "webservice:serviceName", "not ending with a hyphen"},
 		{"rejects an image tag with a slash", func(c *Config) { c.ImageTag = "feature/x" }, "webservice:imageTag", "Docker tag"},

@@ -21,10 +21,8 @@ const ecsTasksPrincipal = "ecs-tasks.amazonaws.com"
 func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, parent pulumi.Resource) (*Roles, error) {
 	trust := staticPolicyJSON(ecsTasksTrust(cfg))
 
-	exec, err := iam.NewRole(ctx, "execution-role", &iam.RoleArgs{
-		Description:      pulumi.String("ECS pulls the image and writes logs for " + cfg.NamePrefix()),
-		AssumeRolePolicy: trust,
-	}, pulumi.Parent(parent))
+	exec, err := iam.NewRole(ctx, "execution-role", roleArgs(cfg, trust,
+		"ECS pulls the image and writes logs for "+cfg.NamePrefix()), pulumi.Parent(parent))
 	if err != nil {
 		return nil, fmt.Errorf("create iam role %q: %w", "execution-role", err)
 	}
@@ -56,14 +54,26 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 		return nil, fmt.Errorf("create iam role policy %q: %w", "execution-policy", err)
 	}
 
-	task, err := iam.NewRole(ctx, "task-role", &iam.RoleArgs{
-		Description:      pulumi.String("the app of " + cfg.NamePrefix() + " (attach its permissions here)"),
-		AssumeRolePolicy: trust,
-	}, pulumi.Parent(parent))
+	task, err := iam.NewRole(ctx, "task-role", roleArgs(cfg, trust,
+		"the app of "+cfg.NamePrefix()+" (attach its permissions here)"), pulumi.Parent(parent))
 	if err != nil {
 		return nil, fmt.Errorf("create iam role %q: %w", "task-role", err)
 	}
 	return &Roles{Execution: exec, Task: task}, nil
+}
+
+// roleArgs are the settings both roles share: the stack's IAM path (what the CI
+// deploy role's IAM permissions are scoped to) and the permissions boundary.
+func roleArgs(cfg *Config, trust pulumi.String, description string) *iam.RoleArgs {
+	args := &iam.RoleArgs{
+		Description:      pulumi.String(description),
+		AssumeRolePolicy: trust,
+		Path:             pulumi.String(cfg.RolePath()),
+	}
+	if cfg.PermissionsBoundaryArn != "" {
+		args.PermissionsBoundary = pulumi.String(cfg.PermissionsBoundaryArn)
+	}
+	return args
 }
 
 // ecsTasksTrust lets ECS tasks assume a role. With webservice:accountId set, only

@@ -50,6 +50,7 @@ var (
 	imageTagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	digestRe      = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
 	uidRe         = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
+	policyArnRe   = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):policy/[\w+=,.@/-]+$`)
 	certArnRe     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):([0-9]{12}):certificate/[0-9a-f-]{36}$`)
 	azRe          = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-[0-9]+[a-z]$`)
 	vpcIDRe       = regexp.MustCompile(`^vpc-[0-9a-f]{8}([0-9a-f]{9})?$`)
@@ -81,6 +82,16 @@ func (c *Config) validateIdentity(p *problems) {
 	}
 	if c.AccountID != "" && !accountRe.MatchString(c.AccountID) {
 		p.add(key("accountId"), c.AccountID, "a 12-digit AWS account id, or unset")
+	}
+	if c.PermissionsBoundaryArn != "" {
+		m := policyArnRe.FindStringSubmatch(c.PermissionsBoundaryArn)
+		switch {
+		case m == nil:
+			p.add(key("permissionsBoundaryArn"), c.PermissionsBoundaryArn,
+				"an IAM policy ARN, arn:aws:iam::<account>:policy/<name> (the bootstrap output permissionsBoundaryArn)")
+		case c.AccountID != "" && m[1] != c.AccountID:
+			p.add(key("permissionsBoundaryArn"), c.PermissionsBoundaryArn, "a policy in webservice:accountId "+c.AccountID)
+		}
 	}
 	if len(c.ServiceName) > maxServiceNameLen || len(c.ServiceName) < 2 || !serviceNameRe.MatchString(c.ServiceName) {
 		p.addf(key("serviceName"), c.ServiceName,

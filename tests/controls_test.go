@@ -333,3 +333,23 @@ func TestOnlyTheALBReachesTasksAndOnlyOnTheContainerPort(t *testing.T) {
 		}
 	})
 }
+
+func TestRolesLiveUnderTheStacksPathWithTheBoundaryWhenGiven(t *testing.T) {
+	forEachStack(t, func(t *testing.T, r *offline.Result) {
+		for _, role := range r.OfType(typeRole) {
+			if got := str(t, role.Inputs, "path"); got != "/webservice/"+r.Stack+"/" {
+				t.Errorf("%s path = %s: the CI deploy role's IAM rights are scoped to /webservice/<stack>/", role.Name, got)
+			}
+			if _, set := role.Inputs["permissionsBoundary"]; set {
+				t.Errorf("%s has a boundary although none is configured", role.Name)
+			}
+		}
+	})
+	boundary := "arn:aws:iam::123456789012:policy/webservice-boundary"
+	r := deploy(t, "staging", "permissionsBoundaryArn="+boundary)
+	for _, role := range r.OfType(typeRole) {
+		if role.Inputs["permissionsBoundary"] != boundary {
+			t.Errorf("%s boundary = %v, want %s", role.Name, role.Inputs["permissionsBoundary"], boundary)
+		}
+	}
+}
