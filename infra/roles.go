@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 
+	"github.com/example/webservice/internal/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -19,32 +20,22 @@ type Roles struct {
 const ecsTasksPrincipal = "ecs-tasks.amazonaws.com"
 
 func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, parent pulumi.Resource) (*Roles, error) {
-	trust := staticPolicyJSON(ecsTasksTrust(cfg))
+	trust := ecsTasksTrust(cfg).JSON()
 
 	exec, err := iam.NewRole(ctx, "execution-role", roleArgs(cfg, trust,
 		"ECS pulls the image and writes logs for "+cfg.NamePrefix()), pulumi.Parent(parent))
 	if err != nil {
 		return nil, fmt.Errorf("create iam role %q: %w", "execution-role", err)
 	}
-	execPolicy := policyJSON(func(arns []string) policyDocument {
+	execPolicy := iampolicy.FromOutputs(func(arns []string) iampolicy.Document {
 		repoArn, logGroupArn := arns[0], arns[1]
-		return newPolicy(
-			policyStatement{
-				Sid: "EcrAuth", Effect: "Allow",
-				// GetAuthorizationToken has no resource-level permissions: AWS requires "*".
-				Action:   []string{"ecr:GetAuthorizationToken"},
-				Resource: []string{"*"},
-			},
-			policyStatement{
-				Sid: "PullThisStacksImages", Effect: "Allow",
-				Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
-				Resource: []string{repoArn},
-			},
-			policyStatement{
-				Sid: "WriteThisStacksLogs", Effect: "Allow",
-				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
-				Resource: []string{logGroupArn + ":log-stream:*"},
-			},
+		return iampolicy.New(
+			// GetAuthorizationToken has no resource-level permissions: AWS requires "*".
+			iampolicy.Allow("EcrAuth", []string{"ecr:GetAuthorizationToken"}, "*"),
+			iampolicy.Allow("PullThisStacksImages",
+				[]string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}, repoArn),
+			iampolicy.Allow("WriteThisStacksLogs",
+				[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroupArn+":log-stream:*"),
 		)
 	}, reg.Repository.Arn, cl.LogGroup.Arn)
 	if _, err := iam.NewRolePolicy(ctx, "execution-policy", &iam.RolePolicyArgs{
@@ -64,7 +55,7 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 
 // roleArgs are the settings both roles share: the stack's IAM path (what the CI
 // deploy role's IAM permissions are scoped to) and the permissions boundary.
-func roleArgs(cfg *Config, trust pulumi.String, description string) *iam.RoleArgs {
+func roleArgs(cfg *Config, trust pulumi.StringInput, description string) *iam.RoleArgs {
 	args := &iam.RoleArgs{
 		Description:      pulumi.String(description),
 		AssumeRolePolicy: trust,
@@ -78,16 +69,14 @@ func roleArgs(cfg *Config, trust pulumi.String, description string) *iam.RoleArg
 
 // ecsTasksTrust lets ECS tasks assume a role. With webservice:accountId set, only
 // tasks of that account may (the confused-deputy guard AWS recommends).
-func ecsTasksTrust(cfg *Config) policyDocument {
-	st := policyStatement{
+func ecsTasksTrust(cfg *Config) iampolicy.Document {
+	st := iampolicy.Statement{
 		Effect:    "Allow",
 		Principal: map[string]string{"Service": ecsTasksPrincipal},
 		Action:    []string{"sts:AssumeRole"},
 	}
 	if cfg.AccountID != "" {
-		st.Condition = map[string]map[string]string{
-			"StringEquals": {"aws:SourceAccount": cfg.AccountID},
-		}
+		st = st.When("StringEquals", "aws:SourceAccount", cfg.AccountID)
 	}
-	return newPolicy(st)
+	return iampolicy.New(st)
 }

@@ -181,9 +181,23 @@ func (r *recorder) answer(res Resource, inputs resource.PropertyMap) (string, re
 	case "aws:ec2/securityGroupRule:SecurityGroupRule":
 		id = "sgrule-" + h[:10]
 	case "aws:iam/role:Role":
-		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", r.account, name))
+		path := str("path")
+		if path == "" {
+			path = "/"
+		}
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:role%s%s", r.account, path, name))
 	case "aws:iam/rolePolicy:RolePolicy":
 		id = name
+	case "aws:iam/policy:Policy":
+		path := str("path")
+		if path == "" {
+			path = "/"
+		}
+		id = fmt.Sprintf("arn:aws:iam::%s:policy%s%s", r.account, path, name)
+		set("arn", id)
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		id = fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", r.account, strings.TrimPrefix(str("url"), "https://"))
+		set("arn", id)
 	case "aws:ecs/taskDefinition:TaskDefinition":
 		set("revision", 1)
 		id = arn("ecs", fmt.Sprintf("task-definition/%s:1", str("family")))

@@ -37,12 +37,15 @@ type Result struct {
 	Outputs map[string]any
 }
 
-// ProgramFunc is the shape of infra.Program.
-type ProgramFunc func(ctx *pulumi.Context) (infra.Outputs, error)
+// ProgramFunc is the shape of a program the recorder runs: it returns its stack
+// outputs so the recorder can await them (mocks never see stack outputs).
+type ProgramFunc func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
 
-// Run runs the real program (infra.Program) for a stack.
+// Run runs the service program (infra.Program) for a stack.
 func Run(opts Options) (*Result, error) {
-	return RunProgram(opts, infra.Program)
+	return RunProgram(opts, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		return infra.Program(ctx)
+	})
 }
 
 // mockAccount is the account id the recorder answers with when the stack does not
@@ -70,10 +73,10 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 		stack:    opts.Stack,
 		region:   cfg[infra.RegionKey],
 		account:  mockAccount,
-		azCount:  azCount(cfg),
+		azCount:  azCount(cfg[project.Name+":availabilityZones"]),
 		previous: opts.Previous,
 	}
-	if a := cfg[infra.Namespace+":accountId"]; a != "" {
+	if a := cfg[project.Name+":accountId"]; a != "" {
 		rec.account = a
 	}
 	if rec.previous == nil {
@@ -131,9 +134,9 @@ func unwrapRunError(err error) error {
 
 // azCount is how many subnets of each kind the made-up awsx VPC answers with:
 // one per configured AZ, else awsx's count when none are named (infra uses 2).
-func azCount(cfg map[string]string) int {
+func azCount(raw string) int {
 	var azs []string
-	if raw, ok := cfg[infra.Namespace+":availabilityZones"]; ok && json.Unmarshal([]byte(raw), &azs) == nil && len(azs) > 0 {
+	if json.Unmarshal([]byte(raw), &azs) == nil && len(azs) > 0 {
 		return len(azs)
 	}
 	return 2
