@@ -1,0 +1,130 @@
+package identity
+
+import (
+	"fmt"
+
+	"github.com/example/webservice/internal/iampolicy"
+)
+
+// scope names what one service stack owns, as the service program names it
+// (infra.Config.NamePrefix, RolePath, the log group and the default tags).
+type scope struct {
+	account, region, service, stack string
+}
+
+func (s scope) prefix() string   { return s.service + "-" + s.stack }
+func (s scope) rolePath() string { return "/" + s.service + "/" + s.stack + "/" }
+func (s scope) arn(svc, resource string) string {
+	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", svc, s.region, s.account, resource)
+}
+func (s scope) stackRoles() string {
+	return fmt.Sprintf("arn:aws:iam::%s:role%s*", s.account, s.rolePath())
+}
+
+// Tag conditions: the service program's provider tags everything it creates with
+// service and stack, so EC2 and ELB resources, whose names are generated, are
+// scoped by those tags.
+func (s scope) requestTagged(st iampolicy.Statement) iampolicy.Statement {
+	return st.When("StringEquals", "aws:RequestTag/stack", s.stack).
+		When("StringEquals", "aws:RequestTag/service", s.service)
+}
+
+func (s scope) resourceTagged(st iampolicy.Statement) iampolicy.Statement {
+	return st.When("StringEquals", "aws:ResourceTag/stack", s.stack).
+		When("StringEquals", "aws:ResourceTag/service", s.service)
+}
+
+// deployPolicy is what `pulumi up` of one service stack needs, and no more. Each
+// statement's Sid says what it is for; the README lists the reasons. Where AWS
+// offers no resource-level permission the statement is read-only or names why.
+func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
+	repo := s.arn("ecr", "repository/"+s.prefix())
+	cluster := s.arn("ecs", "cluster/"+s.prefix())
+	services := s.arn("ecs", "service/"+s.prefix()+"/*")
+	logGroup := s.arn("logs", "log-group:/ecs/"+s.prefix())
+
+	ec2Created := []string{"vpc", "subnet", "route-table", "internet-gateway", "natgateway", "elastic-ip", "security-group"}
+	var ec2CreatedArns []string
+	for _, t := range ec2Created {
+		ec2CreatedArns = append(ec2CreatedArns, s.arn("ec2", t+"/*"))
+	}
+	ec2CreateActions := []string{"ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateInternetGateway",
+		"ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateSecurityGroup"}
+
+	return iampolicy.New(
+		// ECR's login call has no resource-level permissions: AWS requires "*".
+		iampolicy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
+		iampolicy.Allow("EcrThisStacksRepository", []string{
+			"ecr:CreateRepository", "ecr:DeleteRepository", "ecr:DescribeRepositories", "ecr:DescribeImages",
+			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy",
+			"ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:ListTagsForResource", "ecr:TagResource",
+			"ecr:UntagResource",
+			// Push and re-read the image.
+			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
+			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+		}, repo),
+		iampolicy.Allow("EcsThisStacksClusterAndService", []string{
+			"ecs:CreateCluster", "ecs:DeleteCluster", "ecs:DescribeClusters", "ecs:UpdateCluster",
+			"ecs:UpdateClusterSettings", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService",
+			"ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
+		}, cluster, services),
+		// Task definitions have no resource-level permissions for these calls.
+		iampolicy.Allow("EcsTaskDefinitions", []string{
+			"ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
+		}, "*"),
+		iampolicy.Allow("LogsThisStacksLogGroup", []string{
+			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
+			"logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
+			"logs:ListTagsLogGroup",
+		}, logGroup, logGroup+":*"),
+		iampolicy.Allow("LogsDescribe", []string{"logs:DescribeLogGroups"}, "*"),
+		// Roles only under the stack's path, and only with the boundary attached.
+		iampolicy.Allow("IamCreateStackRolesWithBoundary", []string{"iam:CreateRole", "iam:PutRolePermissionsBoundary"},
+			s.stackRoles()).When("StringEquals", "iam:PermissionsBoundary", boundaryArn),
+		iampolicy.Allow("IamManageStackRoles", []string{
+			"iam:GetRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy",
+			"iam:TagRole", "iam:UntagRole", "iam:ListRoleTags", "iam:PutRolePolicy", "iam:GetRolePolicy",
+			"iam:DeleteRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+			"iam:ListInstanceProfilesForRole",
+		}, s.stackRoles()),
+		iampolicy.Allow("PassStackRolesToEcsTasksOnly", []string{"iam:PassRole"}, s.stackRoles()).
+			When("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com"),
+		// First use of ECS and ELB in an account creates their service-linked roles.
+		iampolicy.Allow("ServiceLinkedRolesForEcsAndElb", []string{"iam:CreateServiceLinkedRole"},
+			fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/*", s.account)).
+			When("StringEquals", "iam:AWSServiceName", []string{"ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"}),
+		// Describe calls have no resource-level permissions.
+		iampolicy.Allow("Describe", []string{"ec2:Describe*", "elasticloadbalancing:Describe*"}, "*"),
+		s.requestTagged(iampolicy.Allow("Ec2CreateTaggedNetwork", ec2CreateActions, ec2CreatedArns...)),
+		iampolicy.Allow("Ec2TagOnCreate", []string{"ec2:CreateTags"}, ec2CreatedArns...).
+			When("StringEquals", "ec2:CreateAction", ec2CreateActions),
+		// Rules are created untagged; the security group they change must be the
+		// stack's (Ec2ManageTaggedNetwork).
+		iampolicy.Allow("Ec2SecurityGroupRules", []string{
+			"ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress",
+		}, s.arn("ec2", "security-group-rule/*")),
+		s.resourceTagged(iampolicy.Allow("Ec2ManageTaggedNetwork", []string{
+			"ec2:DeleteVpc", "ec2:ModifyVpcAttribute", "ec2:CreateSubnet", "ec2:DeleteSubnet", "ec2:CreateRouteTable",
+			"ec2:ModifySubnetAttribute", "ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute",
+			"ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:DeleteRouteTable",
+			"ec2:AttachInternetGateway", "ec2:DetachInternetGateway", "ec2:DeleteInternetGateway",
+			"ec2:CreateNatGateway", "ec2:DeleteNatGateway", "ec2:ReleaseAddress", "ec2:DisassociateAddress",
+			"ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup", "ec2:AuthorizeSecurityGroupIngress",
+			"ec2:AuthorizeSecurityGroupEgress", "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress",
+			"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+			"ec2:CreateTags", "ec2:DeleteTags",
+		}, "*")),
+		s.requestTagged(iampolicy.Allow("ElbCreateTagged", []string{
+			"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
+			"elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags",
+		}, "*")),
+		s.resourceTagged(iampolicy.Allow("ElbManageTagged", []string{
+			"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteLoadBalancer",
+			"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
+			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteTargetGroup",
+			"elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
+			"elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener",
+			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+		}, "*")),
+	)
+}

@@ -1,0 +1,19 @@
+package identity
+
+import "github.com/example/webservice/internal/iampolicy"
+
+// previewPolicy lets `pulumi preview` (and refresh) read what the service stacks
+// manage. Read-only verbs only: Describe, Get, List. Reads have no resource-level
+// permissions in most of these services, hence "*".
+func previewPolicy() iampolicy.Document {
+	return iampolicy.New(iampolicy.Allow("ReadOnlyForPreview", []string{
+		"ec2:Describe*",
+		"ecs:Describe*", "ecs:List*",
+		"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+		"elasticloadbalancing:Describe*",
+		"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
+		"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
+		"iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetOpenIDConnectProvider",
+		"cloudwatch:DescribeAlarms",
+	}, "*"))
+}

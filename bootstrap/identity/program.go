@@ -1,0 +1,124 @@
+package identity
+
+import (
+	"fmt"
+
+	"github.com/example/webservice/internal/iampolicy"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Output names: store the role ARNs as GitHub variables (README, CI/CD set-up).
+const (
+	OutputOIDCProviderArn        = "oidcProviderArn"
+	OutputPermissionsBoundaryArn = "permissionsBoundaryArn"
+	OutputPreviewRoleArn         = "previewRoleArn"
+	OutputStagingDeployRoleArn   = "stagingDeployRoleArn"
+	OutputProductionDeployRole   = "productionDeployRoleArn"
+)
+
+// maxSession covers a deploy: build, push, a rollout and, worst case, its rollback.
+const maxSession = 2 * 60 * 60
+
+// Program is the bootstrap stack: config first, then the provider, the OIDC
+// provider, the boundary and the roles. It returns the outputs it exports.
+func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+	c, err := LoadConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	provider, err := aws.NewProvider(ctx, "aws", &aws.ProviderArgs{
+		Region:            pulumi.String(c.Region),
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(c.AccountID)},
+		DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+			"service": pulumi.String(c.ServiceName), "managed-by": pulumi.String("pulumi"),
+			"purpose": pulumi.String("github-actions-identity"),
+		}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create aws provider: %w", err)
+	}
+	opt := pulumi.Provider(provider)
+	outputs := map[string]pulumi.Output{}
+
+	providerArn := pulumi.String(c.OIDCProviderArn).ToStringOutput()
+	if c.OIDCProviderArn == "" {
+		p, err := iam.NewOpenIdConnectProvider(ctx, "github", &iam.OpenIdConnectProviderArgs{
+			Url:           pulumi.String(oidcURL),
+			ClientIdLists: pulumi.StringArray{pulumi.String(oidcAudience)},
+		}, opt, pulumi.Protect(true))
+		if err != nil {
+			return nil, fmt.Errorf("create oidc provider %s: %w", oidcURL, err)
+		}
+		providerArn = p.Arn
+	}
+	outputs[OutputOIDCProviderArn] = providerArn
+
+	boundaryName := c.ServiceName + "-boundary"
+	boundary, err := iam.NewPolicy(ctx, "boundary", &iam.PolicyArgs{
+		Name:        pulumi.String(boundaryName),
+		Path:        pulumi.String("/" + c.ServiceName + "/"),
+		Description: pulumi.String("permissions boundary of every role the " + c.ServiceName + " stacks create"),
+		Policy:      boundaryPolicy(c).JSON(),
+	}, opt)
+	if err != nil {
+		return nil, fmt.Errorf("create iam policy %q: %w", boundaryName, err)
+	}
+	outputs[OutputPermissionsBoundaryArn] = boundary.Arn
+
+	role := func(name, subject, description string) (*iam.Role, error) {
+		r, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+			Name:               pulumi.String(c.ServiceName + "-github-" + name),
+			Description:        pulumi.String(description),
+			MaxSessionDuration: pulumi.Int(maxSession),
+			AssumeRolePolicy: iampolicy.FromOutputs(func(v []string) iampolicy.Document {
+				return githubTrust(v[0], subject)
+			}, providerArn),
+		}, opt)
+		if err != nil {
+			return nil, fmt.Errorf("create iam role %q: %w", name, err)
+		}
+		return r, nil
+	}
+	inline := func(name string, r *iam.Role, doc pulumi.StringInput) error {
+		if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{Role: r.ID(), Policy: doc}, opt); err != nil {
+			return fmt.Errorf("create iam role policy %q: %w", name, err)
+		}
+		return nil
+	}
+
+	if c.PreviewRole {
+		r, err := role("preview", c.PreviewSubject(), "pulumi preview from pull requests (read-only)")
+		if err != nil {
+			return nil, err
+		}
+		if err := inline("preview-read-only", r, previewPolicy().JSON()); err != nil {
+			return nil, err
+		}
+		outputs[OutputPreviewRoleArn] = r.Arn
+	}
+	deployRoles := []struct{ stack, subject, output string }{
+		{c.StagingStack, c.StagingSubject(), OutputStagingDeployRoleArn},
+		{c.ProductionStack, c.ProductionSubject(), OutputProductionDeployRole},
+	}
+	for _, d := range deployRoles {
+		if d.stack == "" {
+			continue
+		}
+		r, err := role("deploy-"+d.stack, d.subject, "pulumi up of the "+c.ServiceName+" "+d.stack+" stack from GitHub Actions")
+		if err != nil {
+			return nil, err
+		}
+		s := scope{account: c.AccountID, region: c.Region, service: c.ServiceName, stack: d.stack}
+		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document { return deployPolicy(s, v[0]) }, boundary.Arn)
+		if err := inline("deploy-"+d.stack+"-policy", r, doc); err != nil {
+			return nil, err
+		}
+		outputs[d.output] = r.Arn
+	}
+	for name, v := range outputs {
+		ctx.Export(name, v)
+	}
+	return outputs, nil
+}
