@@ -16,6 +16,7 @@ const (
 	typeCluster      = "webservice:infra:Cluster"
 	typeLoadBalancer = "webservice:infra:LoadBalancer"
 	typeService      = "webservice:infra:Service"
+	typeOperations   = "webservice:infra:Operations"
 )
 
 // component is the shared shell of the concern components.

@@ -139,6 +139,56 @@ type Config struct {
 	// Default: DefaultLogRetentionDays.
 	LogRetentionDays int
 
+	// DeploymentAlarms attaches CloudWatch alarms (target 5xx, unhealthy hosts) to
+	// the service so a release that passes health checks but serves errors rolls
+	// back. Default: true.
+	DeploymentAlarms bool
+	// Alarm5xxThreshold is the target 5xx count per period that trips the alarm.
+	// Default: DefaultAlarm5xxThreshold.
+	Alarm5xxThreshold int
+	// AlarmEvaluationPeriods is how many periods in a row must breach.
+	// Default: DefaultAlarmEvaluationPeriods.
+	AlarmEvaluationPeriods int
+	// AlarmPeriodSeconds of each alarm datapoint (10, 30 or a multiple of 60).
+	// Default: DefaultAlarmPeriodSeconds.
+	AlarmPeriodSeconds int
+
+	// AutoscalingMinCount and AutoscalingMaxCount bound Application Auto Scaling of
+	// the task count; both 0 turns autoscaling off. Default: 0 (off).
+	AutoscalingMinCount int
+	AutoscalingMaxCount int
+	// AutoscalingCPUTarget is the average CPU percent target tracking aims for.
+	// Default: DefaultAutoscalingCPUTarget.
+	AutoscalingCPUTarget int
+	// AutoscalingRequestsPerTarget is the ALB requests per task per minute aimed for.
+	// Default: DefaultAutoscalingRequestsPerTarget.
+	AutoscalingRequestsPerTarget int
+
+	// Environment is the app's plain configuration, as NAME=value. Never secrets
+	// (ECS.8): AWS credential names are refused. Default: empty.
+	Environment []string
+	// Secrets are injected from Secrets Manager or SSM Parameter Store, as
+	// NAME=<secret or parameter ARN>; the execution role may read exactly these.
+	// Default: empty.
+	Secrets []string
+	// SecretsKMSKeyArns are customer-managed KMS keys those secrets are encrypted
+	// with (kms:Decrypt is granted on these only). Default: empty.
+	SecretsKMSKeyArns []string
+
+	// AccessLogs sends ALB access logs to an S3 bucket the stack creates (ELB.5).
+	// Default: false.
+	AccessLogs bool
+	// AccessLogsRetentionDays after which log objects expire.
+	// Default: DefaultAccessLogsRetentionDays.
+	AccessLogsRetentionDays int
+
+	// Dashboard creates a CloudWatch dashboard for the service. Default: true.
+	Dashboard bool
+
+	// WAF associates a WAFv2 web ACL with AWS managed rule groups to the ALB
+	// (ELB.16). Needs a binary built with -tags waf. Default: false.
+	WAF bool
+
 	// VpcCidr of the VPC this stack creates. Default: DefaultVpcCidr.
 	VpcCidr string
 	// AvailabilityZones for the new VPC, by name. Empty means two AZs looked up at
@@ -156,6 +206,9 @@ type Config struct {
 
 // ExistingVpc reports whether the stack deploys into a VPC it does not own.
 func (c *Config) ExistingVpc() bool { return c.VpcID != "" }
+
+// Autoscaling reports whether Application Auto Scaling manages the task count.
+func (c *Config) Autoscaling() bool { return c.AutoscalingMaxCount > 0 }
 
 // HTTPS reports whether the ALB terminates TLS (a certificate is configured).
 func (c *Config) HTTPS() bool { return c.CertificateArn != "" }
@@ -255,6 +308,21 @@ var ConfigKeys = []ConfigKey{
 	{"ecrKeepTaggedImages", "integer", func(c *Config) any { return &c.ECRKeepTaggedImages }},
 	{"ecrUntaggedExpiryDays", "integer", func(c *Config) any { return &c.ECRUntaggedExpiryDays }},
 	{"logRetentionDays", "integer", func(c *Config) any { return &c.LogRetentionDays }},
+	{"deploymentAlarms", "boolean", func(c *Config) any { return &c.DeploymentAlarms }},
+	{"alarm5xxThreshold", "integer", func(c *Config) any { return &c.Alarm5xxThreshold }},
+	{"alarmEvaluationPeriods", "integer", func(c *Config) any { return &c.AlarmEvaluationPeriods }},
+	{"alarmPeriodSeconds", "integer", func(c *Config) any { return &c.AlarmPeriodSeconds }},
+	{"autoscalingMinCount", "integer", func(c *Config) any { return &c.AutoscalingMinCount }},
+	{"autoscalingMaxCount", "integer", func(c *Config) any { return &c.AutoscalingMaxCount }},
+	{"autoscalingCpuTarget", "integer", func(c *Config) any { return &c.AutoscalingCPUTarget }},
+	{"autoscalingRequestsPerTarget", "integer", func(c *Config) any { return &c.AutoscalingRequestsPerTarget }},
+	{"environment", "array", func(c *Config) any { return &c.Environment }},
+	{"secrets", "array", func(c *Config) any { return &c.Secrets }},
+	{"secretsKmsKeyArns", "array", func(c *Config) any { return &c.SecretsKMSKeyArns }},
+	{"accessLogs", "boolean", func(c *Config) any { return &c.AccessLogs }},
+	{"accessLogsRetentionDays", "integer", func(c *Config) any { return &c.AccessLogsRetentionDays }},
+	{"dashboard", "boolean", func(c *Config) any { return &c.Dashboard }},
+	{"waf", "boolean", func(c *Config) any { return &c.WAF }},
 	{"vpcCidr", "string", func(c *Config) any { return &c.VpcCidr }},
 	{"availabilityZones", "array", func(c *Config) any { return &c.AvailabilityZones }},
 	{"natGateways", "string", func(c *Config) any { return &c.NatGateways }},

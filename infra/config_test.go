@@ -278,3 +278,32 @@ func TestNamePrefixSanitisesStackNames(t *testing.T) {
 		t.Fatalf("NamePrefix = %q", got)
 	}
 }
+
+func TestSecretPolicyResourceNamesWhatIAMMatches(t *testing.T) {
+	cases := map[string]string{
+		// Full ARN with AWS's random suffix: exactly that secret.
+		"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf": "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+		// A JSON key of a secret: the policy names the secret itself.
+		"arn:aws:secretsmanager:us-east-1:123456789012:secret:api-Zz9Zz9:token::": "arn:aws:secretsmanager:us-east-1:123456789012:secret:api-Zz9Zz9",
+		// Named without the suffix: match any one suffix, not any longer name.
+		"arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db": "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-??????",
+		// SSM parameters are named exactly.
+		"arn:aws:ssm:us-east-1:123456789012:parameter/flags": "arn:aws:ssm:us-east-1:123456789012:parameter/flags",
+	}
+	for in, want := range cases {
+		if got := secretPolicyResource(in); got != want {
+			t.Errorf("secretPolicyResource(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestAccessLogsBucketPrefixFitsS3sLimit(t *testing.T) {
+	c := validStaging()
+	if got := c.AccessLogsBucketPrefix(); got != "webservice-staging-alb-logs-" {
+		t.Fatalf("prefix = %q", got)
+	}
+	c.ServiceName = strings.Repeat("a", 32)
+	if got := c.AccessLogsBucketPrefix(); len(got) != maxBucketPrefixLen {
+		t.Fatalf("prefix %q is %d characters, want %d", got, len(got), maxBucketPrefixLen)
+	}
+}

@@ -51,6 +51,16 @@ const (
 	DefaultECRUntaggedExpiryDays = 7
 	DefaultLogRetentionDays      = 30
 
+	// Deployment alarms: 10 target 5xx a minute for 3 minutes in a row rolls back.
+	DefaultAlarm5xxThreshold      = 10
+	DefaultAlarmEvaluationPeriods = 3
+	DefaultAlarmPeriodSeconds     = 60
+
+	DefaultAutoscalingCPUTarget         = 60
+	DefaultAutoscalingRequestsPerTarget = 1000
+
+	DefaultAccessLogsRetentionDays = 90
+
 	DefaultVpcCidr     = "10.0.0.0/16"
 	DefaultNatGateways = "Single"
 )
@@ -97,6 +107,17 @@ func DefaultConfig(stack string) *Config {
 		ECRKeepTaggedImages:             DefaultECRKeepTaggedImages,
 		ECRUntaggedExpiryDays:           DefaultECRUntaggedExpiryDays,
 		LogRetentionDays:                DefaultLogRetentionDays,
+		DeploymentAlarms:                true,
+		Alarm5xxThreshold:               DefaultAlarm5xxThreshold,
+		AlarmEvaluationPeriods:          DefaultAlarmEvaluationPeriods,
+		AlarmPeriodSeconds:              DefaultAlarmPeriodSeconds,
+		AutoscalingCPUTarget:            DefaultAutoscalingCPUTarget,
+		AutoscalingRequestsPerTarget:    DefaultAutoscalingRequestsPerTarget,
+		Environment:                     []string{},
+		Secrets:                         []string{},
+		SecretsKMSKeyArns:               []string{},
+		AccessLogsRetentionDays:         DefaultAccessLogsRetentionDays,
+		Dashboard:                       true,
 		VpcCidr:                         DefaultVpcCidr,
 		AvailabilityZones:               []string{},
 		NatGateways:                     DefaultNatGateways,

@@ -19,8 +19,11 @@ type DeployEstimate struct {
 	Headroom int
 	// Waves is how many start/replace rounds a deploy takes: ceil(N / Headroom).
 	Waves int
+	// AlarmBake is how long ECS keeps watching the deployment alarms after the
+	// rollout is steady: evaluation periods x period (0 without alarms).
+	AlarmBake time.Duration
 	// Deploy is the expected time for a healthy rollout:
-	// Waves * (S + H*I + D + K).
+	// Waves * (S + H*I + D + K) + AlarmBake.
 	Deploy time.Duration
 	// FailureThreshold is how many failed tasks trip the circuit breaker:
 	// clamp(ceil(N/2), 3, 200).
@@ -58,7 +61,10 @@ func EstimateDeploy(c *Config) DeployEstimate {
 	d := c.DeregistrationDelay
 	k := c.StopTimeout
 	e.Waves = ceilDiv(n, e.Headroom)
-	e.Deploy = seconds(e.Waves * (s + c.HealthyThreshold*i + d + k))
+	if c.DeploymentAlarms {
+		e.AlarmBake = seconds(c.AlarmEvaluationPeriods * c.AlarmPeriodSeconds)
+	}
+	e.Deploy = seconds(e.Waves*(s+c.HealthyThreshold*i+d+k)) + e.AlarmBake
 
 	e.FailureThreshold = clamp(ceilDiv(n, 2), 3, 200)
 	// New tasks the scheduler launches at once. CHECKLIST writes floor(M*N/100) - N,

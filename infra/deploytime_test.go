@@ -7,8 +7,11 @@ import (
 
 func TestSeedDeployEstimateMatchesChecklist(t *testing.T) {
 	// CHECKLIST.md section 3: N=2, 100/200, S=60, seed health check, D=30:
-	// 60+90+30+30 = 210 s to deploy; ~360 s to detect a bad rollout.
-	e := EstimateDeploy(validStaging())
+	// 60+90+30+30 = 210 s to deploy; ~360 s to detect a bad rollout. The
+	// checklist's example has no deployment alarms.
+	c := validStaging()
+	c.DeploymentAlarms = false
+	e := EstimateDeploy(c)
 	if e.Headroom != 2 || e.Waves != 1 {
 		t.Fatalf("headroom/waves = %d/%d, want 2/1", e.Headroom, e.Waves)
 	}
@@ -32,6 +35,7 @@ func TestSeedDeployEstimateMatchesChecklist(t *testing.T) {
 
 func TestAWSDefaultDeregistrationDelayCostsMinutes(t *testing.T) {
 	c := validStaging()
+	c.DeploymentAlarms = false
 	c.DeregistrationDelay = 300
 	if e := EstimateDeploy(c); e.Deploy != 480*time.Second {
 		t.Fatalf("Deploy = %v, want 8m0s (~480 s with AWS's D=300)", e.Deploy)
@@ -78,5 +82,18 @@ func TestNoProgressGivesZeroEstimate(t *testing.T) {
 	c.DeploymentMaximumPercent = 100
 	if e := EstimateDeploy(c); e.Headroom != 0 || e.Deploy != 0 || e.UpdateTimeout != 0 {
 		t.Fatalf("want a zero estimate when no task can move, got %+v", e)
+	}
+}
+
+func TestDeploymentAlarmsAddTheirBakeTime(t *testing.T) {
+	c := validStaging() // alarms on: 3 periods of 60 s
+	e := EstimateDeploy(c)
+	if e.AlarmBake != 180*time.Second || e.Deploy != 390*time.Second {
+		t.Fatalf("bake/deploy = %v/%v, want 3m0s/6m30s", e.AlarmBake, e.Deploy)
+	}
+	// Detection is unchanged; the rollback is a deploy back, baked too:
+	// 360 + 390 = 750 s, x1.5 = 1125 s, rounded up to 19 min.
+	if e.DetectFailure != 360*time.Second || e.Rollback != 750*time.Second || e.UpdateTimeout != 19*time.Minute {
+		t.Fatalf("detect/rollback/timeout = %v/%v/%v", e.DetectFailure, e.Rollback, e.UpdateTimeout)
 	}
 }

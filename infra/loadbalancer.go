@@ -17,6 +17,7 @@ type LoadBalancer struct {
 	HTTPSListener  *lb.Listener // nil when the stack serves plain HTTP
 	HTTPListener   *lb.Listener
 	SecurityGroups *SecurityGroups
+	AccessLogs     *AccessLogs // nil when access logs are off
 	// Listeners are what the ECS service must wait for: a target group can only be
 	// attached to a service once a listener ties it to the ALB.
 	Listeners []pulumi.Resource
@@ -38,7 +39,11 @@ func newLoadBalancer(ctx *pulumi.Context, cfg *Config, net *Network, opts ...pul
 		return nil, err
 	}
 
-	alb, err := lb.NewLoadBalancer(ctx, "alb", &lb.LoadBalancerArgs{
+	logs, err := newAccessLogs(ctx, cfg, comp)
+	if err != nil {
+		return nil, err
+	}
+	albArgs := &lb.LoadBalancerArgs{
 		LoadBalancerType:         pulumi.String("application"),
 		Internal:                 pulumi.Bool(false),
 		Subnets:                  net.PublicSubnetIDs,
@@ -48,9 +53,23 @@ func newLoadBalancer(ctx *pulumi.Context, cfg *Config, net *Network, opts ...pul
 		EnableDeletionProtection: pulumi.Bool(cfg.ALBDeletionProtection),
 		IdleTimeout:              pulumi.Int(cfg.IdleTimeout),
 		EnableHttp2:              pulumi.Bool(true),
-	}, pulumi.Parent(comp), protectIf(cfg.Protect))
+	}
+	albOpts := []pulumi.ResourceOption{pulumi.Parent(comp), protectIf(cfg.Protect)}
+	if logs != nil {
+		albArgs.AccessLogs = &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.Bucket.Bucket,
+			Prefix:  pulumi.String(accessLogsPrefix),
+			Enabled: pulumi.Bool(true),
+		}
+		// AWS checks it may write to the bucket when access logs are turned on.
+		albOpts = append(albOpts, pulumi.DependsOn(logs.Ready))
+	}
+	alb, err := lb.NewLoadBalancer(ctx, "alb", albArgs, albOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("create load balancer %q: %w", "alb", err)
+	}
+	if err := newWAF(ctx, cfg, alb.Arn, comp); err != nil {
+		return nil, err
 	}
 
 	tg, err := newTargetGroup(ctx, cfg, net, comp)
@@ -58,7 +77,7 @@ func newLoadBalancer(ctx *pulumi.Context, cfg *Config, net *Network, opts ...pul
 		return nil, err
 	}
 
-	out := &LoadBalancer{ALB: alb, TargetGroup: tg, SecurityGroups: sgs}
+	out := &LoadBalancer{ALB: alb, TargetGroup: tg, SecurityGroups: sgs, AccessLogs: logs}
 	forward := lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
 		Type:           pulumi.String("forward"),
 		TargetGroupArn: tg.Arn,

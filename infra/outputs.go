@@ -44,6 +44,8 @@ const (
 	OutputPublicSubnetIDs        = "publicSubnetIds"
 	OutputPrivateSubnetIDs       = "privateSubnetIds"
 	OutputDeployTimeoutSeconds   = "deployTimeoutSeconds"
+	OutputDashboardURL           = "dashboardUrl"
+	OutputAccessLogsBucket       = "accessLogsBucket"
 	OutputContractVersion        = "contractVersion"
 )
 
@@ -83,6 +85,8 @@ var OutputContract = []OutputSpec{
 	{OutputPublicSubnetIDs, "subnets of the ALB"},
 	{OutputPrivateSubnetIDs, "subnets of the tasks"},
 	{OutputDeployTimeoutSeconds, "how long a rollout may take before the deploy is failed (deploy-time model)"},
+	{OutputDashboardURL, `CloudWatch dashboard of the service in the console; "" when webservice:dashboard is false`},
+	{OutputAccessLogsBucket, `S3 bucket of the ALB access logs; "" when webservice:accessLogs is false`},
 	{OutputContractVersion, "version of this output contract; the major changes on a breaking change"},
 }
 

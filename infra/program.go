@@ -69,6 +69,15 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 		return nil, err
 	}
 
+	dashboardURL, err := newDashboard(ctx, cfg, lbs, cl, svc, withProvider)
+	if err != nil {
+		return nil, err
+	}
+	accessLogsBucket := pulumi.String("").ToStringOutput()
+	if lbs.AccessLogs != nil {
+		accessLogsBucket = lbs.AccessLogs.Bucket.Bucket
+	}
+
 	scheme := "http://"
 	httpsListenerArn := pulumi.String("").ToStringOutput()
 	if cfg.HTTPS() {
@@ -104,6 +113,8 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 		OutputPublicSubnetIDs:        net.PublicSubnetIDs,
 		OutputPrivateSubnetIDs:       net.PrivateSubnetIDs,
 		OutputDeployTimeoutSeconds:   pulumi.Int(int(EstimateDeploy(cfg).UpdateTimeout.Seconds())).ToIntOutput(),
+		OutputDashboardURL:           dashboardURL,
+		OutputAccessLogsBucket:       accessLogsBucket,
 		OutputContractVersion:        pulumi.String(ContractVersion).ToStringOutput(),
 	}, nil
 }

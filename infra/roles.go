@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/example/webservice/internal/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -29,14 +30,14 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 	}
 	execPolicy := iampolicy.FromOutputs(func(arns []string) iampolicy.Document {
 		repoArn, logGroupArn := arns[0], arns[1]
-		return iampolicy.New(
+		return iampolicy.New(append([]iampolicy.Statement{
 			// GetAuthorizationToken has no resource-level permissions: AWS requires "*".
 			iampolicy.Allow("EcrAuth", []string{"ecr:GetAuthorizationToken"}, "*"),
 			iampolicy.Allow("PullThisStacksImages",
 				[]string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}, repoArn),
 			iampolicy.Allow("WriteThisStacksLogs",
 				[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroupArn+":log-stream:*"),
-		)
+		}, secretStatements(cfg)...)...)
 	}, reg.Repository.Arn, cl.LogGroup.Arn)
 	if _, err := iam.NewRolePolicy(ctx, "execution-policy", &iam.RolePolicyArgs{
 		Role:   exec.ID(),
@@ -51,6 +52,30 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 		return nil, fmt.Errorf("create iam role %q: %w", "task-role", err)
 	}
 	return &Roles{Execution: exec, Task: task}, nil
+}
+
+// secretStatements let ECS read exactly the app's configured secrets, and
+// decrypt with exactly the configured keys, to inject them at task start.
+func secretStatements(cfg *Config) []iampolicy.Statement {
+	var sm, ssm []string
+	for _, ref := range cfg.SecretRefs() {
+		if strings.Contains(ref.Value, ":secretsmanager:") {
+			sm = append(sm, secretPolicyResource(ref.Value))
+		} else {
+			ssm = append(ssm, ref.Value)
+		}
+	}
+	var out []iampolicy.Statement
+	if len(sm) > 0 {
+		out = append(out, iampolicy.Allow("ReadThisAppsSecrets", []string{"secretsmanager:GetSecretValue"}, sm...))
+	}
+	if len(ssm) > 0 {
+		out = append(out, iampolicy.Allow("ReadThisAppsParameters", []string{"ssm:GetParameters"}, ssm...))
+	}
+	if len(cfg.SecretsKMSKeyArns) > 0 && len(sm)+len(ssm) > 0 {
+		out = append(out, iampolicy.Allow("DecryptThisAppsSecrets", []string{"kms:Decrypt"}, cfg.SecretsKMSKeyArns...))
+	}
+	return out
 }
 
 // roleArgs are the settings both roles share: the stack's IAM path (what the CI

@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -17,6 +18,7 @@ type Service struct {
 	Service        *ecs.Service
 	TaskDefinition *ecs.TaskDefinition
 	Roles          *Roles
+	Alarms         []*cloudwatch.MetricAlarm
 }
 
 func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg *Registry, cl *Cluster,
@@ -34,8 +36,21 @@ func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg 
 		return nil, err
 	}
 
+	alarms, err := newDeploymentAlarms(ctx, cfg, lbs, comp)
+	if err != nil {
+		return nil, err
+	}
+
 	timeout := EstimateDeploy(cfg).UpdateTimeout.String()
-	svc, err := ecs.NewService(ctx, "service", &ecs.ServiceArgs{
+	svcOpts := []pulumi.ResourceOption{pulumi.Parent(comp),
+		pulumi.DependsOn(lbs.Listeners),
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: timeout, Update: timeout})}
+	if cfg.Autoscaling() {
+		// The scaler owns the task count once the service exists: an update must
+		// not reset it to webservice:desiredCount.
+		svcOpts = append(svcOpts, pulumi.IgnoreChanges([]string{"desiredCount"}))
+	}
+	args := &ecs.ServiceArgs{
 		Name:            pulumi.String(cfg.ServiceName),
 		Cluster:         cl.Cluster.Arn,
 		TaskDefinition:  td.Arn,
@@ -64,15 +79,24 @@ func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg 
 		WaitForSteadyState:   pulumi.Bool(true),
 		EnableEcsManagedTags: pulumi.Bool(true),
 		PropagateTags:        pulumi.String("SERVICE"),
-	}, pulumi.Parent(comp),
-		pulumi.DependsOn(lbs.Listeners),
-		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: timeout, Update: timeout}))
+	}
+	if len(alarms.Names) > 0 {
+		args.Alarms = &ecs.ServiceAlarmsArgs{
+			AlarmNames: pulumi.ToStringArray(alarms.Names),
+			Enable:     pulumi.Bool(true),
+			Rollback:   pulumi.Bool(true),
+		}
+	}
+	svc, err := ecs.NewService(ctx, "service", args, svcOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("create ecs service %q: %w", cfg.ServiceName, err)
+	}
+	if err := newAutoscaling(ctx, cfg, cl, svc, lbs, comp); err != nil {
+		return nil, err
 	}
 
 	if err := comp.done(ctx, pulumi.Map{"serviceName": svc.Name, "taskDefinitionArn": td.Arn}); err != nil {
 		return nil, err
 	}
-	return &Service{Service: svc, TaskDefinition: td, Roles: roles}, nil
+	return &Service{Service: svc, TaskDefinition: td, Roles: roles, Alarms: alarms.Alarms}, nil
 }

@@ -32,6 +32,7 @@ type containerDefinition struct {
 	PortMappings           []portMapping        `json:"portMappings"`
 	MountPoints            []mountPoint         `json:"mountPoints"`
 	Environment            []keyValue           `json:"environment"`
+	Secrets                []secretRef          `json:"secrets,omitempty"`
 	LogConfiguration       logConfiguration     `json:"logConfiguration"`
 	HealthCheck            *containerHealthSpec `json:"healthCheck,omitempty"`
 }
@@ -51,6 +52,11 @@ type mountPoint struct {
 type keyValue struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+type secretRef struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"`
 }
 
 type logConfiguration struct {
@@ -95,6 +101,12 @@ func containerDefinitionsJSON(cfg *Config, image, imageTag, logGroup string) (st
 				"awslogs-stream-prefix": cfg.ServiceName,
 			},
 		},
+	}
+	for _, nv := range cfg.EnvironmentVars() {
+		def.Environment = append(def.Environment, keyValue{Name: nv.Name, Value: nv.Value})
+	}
+	for _, nv := range cfg.SecretRefs() {
+		def.Secrets = append(def.Secrets, secretRef{Name: nv.Name, ValueFrom: nv.Value})
 	}
 	if len(cfg.ContainerHealthCheckCommand) > 0 {
 		def.HealthCheck = &containerHealthSpec{

@@ -70,6 +70,8 @@ func (c *Config) Validate() error {
 	c.validateListeners(&p)
 	c.validateRetention(&p)
 	c.validateNetwork(&p)
+	c.validateAppConfig(&p)
+	c.validateOperations(&p)
 	return p.err(c.Stack)
 }
 

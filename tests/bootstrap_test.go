@@ -2,6 +2,7 @@ package tests
 
 import (
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -211,7 +212,7 @@ func TestDeployRoleIsScopedToItsOwnStack(t *testing.T) {
 	// Everything on "*" is a read, the ECR login, task definitions (no
 	// resource-level permissions), or conditioned on the stack's tags.
 	allowedStar := map[string]bool{"EcrLogin": true, "EcsTaskDefinitions": true, "LogsDescribe": true, "Describe": true,
-		"Ec2ManageTaggedNetwork": true, "ElbCreateTagged": true, "ElbManageTagged": true}
+		"Ec2ManageTaggedNetwork": true, "ElbCreateTagged": true, "ElbManageTagged": true, "AutoscalingTheService": true}
 	for sid, res := range resources {
 		if slices.Contains(res, "*") && !allowedStar[sid] {
 			t.Errorf("%s grants on *", sid)
@@ -264,5 +265,43 @@ func TestBootstrapValidationNamesEveryBadValueAndCreatesNothing(t *testing.T) {
 	}
 	if len(r.Resources) != 0 {
 		t.Fatalf("registered %d resources", len(r.Resources))
+	}
+}
+
+// TestDeployRoleReachesWhatTheServiceStackCreates checks the deploy role's
+// scoped statements against the names the service program really uses, so a
+// rename on either side cannot lock CI out of its own stack.
+func TestDeployRoleReachesWhatTheServiceStackCreates(t *testing.T) {
+	b := mustBootstrap(t, nil)
+	for _, stack := range Stacks {
+		svc := deploy(t, stack)
+		resources := map[string][]string{}
+		for _, st := range rolePolicy(t, b, "deploy-"+stack+"-policy") {
+			for _, r := range st["Resource"].([]any) {
+				resources[st["Sid"].(string)] = append(resources[st["Sid"].(string)], r.(string))
+			}
+		}
+		covers := func(sid, arn string) {
+			t.Helper()
+			for _, pattern := range resources[sid] {
+				re := "^" + strings.ReplaceAll(regexp.QuoteMeta(pattern), `\*`, ".*") + "$"
+				if regexp.MustCompile(re).MatchString(arn) {
+					return
+				}
+			}
+			t.Errorf("%s: %s does not cover %s (has %v)", stack, sid, arn, resources[sid])
+		}
+		covers("EcrThisStacksRepository", svc.Outputs[infra.OutputECRRepositoryArn].(string))
+		covers("EcsThisStacksClusterAndService", svc.Outputs[infra.OutputClusterArn].(string))
+		covers("EcsThisStacksClusterAndService", svc.Outputs[infra.OutputServiceArn].(string))
+		covers("LogsThisStacksLogGroup", one(t, svc, typeLogGroup).Outputs["arn"].(string))
+		covers("PassStackRolesToEcsTasksOnly", svc.Outputs[infra.OutputTaskRoleArn].(string))
+		for _, a := range svc.OfType(typeAlarm) {
+			covers("CloudWatchThisStacksAlarmsAndDashboard", a.Outputs["arn"].(string))
+		}
+		covers("CloudWatchThisStacksAlarmsAndDashboard", one(t, svc, typeDashboard).Outputs["dashboardArn"].(string))
+		if bucket, ok := svc.Outputs[infra.OutputAccessLogsBucket].(string); ok && bucket != "" {
+			covers("S3ThisStacksAccessLogBucket", "arn:aws:s3:::"+bucket)
+		}
 	}
 }

@@ -262,7 +262,7 @@ func TestRenderWarnsWhenSettingsFightEachOther(t *testing.T) {
 		"warning: healthCheckGracePeriod 30 s is shorter than taskStartupSeconds 60 s",
 		"warning: healthCheckGracePeriod 30 s is shorter than healthyThreshold x interval (3 x 30 = 90 s)",
 		"warning: deregistrationDelay 300 s is longer than the ALB idle timeout 60 s",
-		"rollout            8m0s",
+		"rollout            11m0s", // 3 x (D 300 instead of 30) is 8 min, plus 3 min of alarm bake
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("missing %q", want)

@@ -96,12 +96,13 @@ func TestPulumiUpWaitsForTheRolloutWithinTheModelledTime(t *testing.T) {
 		if svc.Timeouts == nil || svc.Timeouts.Update == "" || svc.Timeouts.Update != svc.Timeouts.Create {
 			t.Fatalf("custom timeouts = %+v, want equal create and update", svc.Timeouts)
 		}
-		// Seed check, S=60, D=30, K=30. Staging, N=2: 3 failures need two rounds of
-		// 2 tasks, detect 360 s + roll back 210 s = 570 s, x1.5 = 15 min. Production,
-		// N=3: all 3 failures in one round, 150 + 210 = 360 s, x1.5 = 9 min, so the
-		// 10 min floor.
-		want := map[string]string{"staging": "15m0s", "production": "10m0s"}[r.Stack]
-		wantSeconds := map[string]float64{"staging": 900, "production": 600}[r.Stack]
+		// Seed check, S=60, D=30, K=30, deployment alarms baking 3 x 60 s: a
+		// rollout takes 210 + 180 = 390 s. Staging, N=2: 3 failures need two rounds
+		// of 2 tasks, detect 360 s + roll back 390 s = 750 s, x1.5 = 19 min.
+		// Production, N=3: all 3 failures in one round, 150 + 390 = 540 s, x1.5 =
+		// 13.5, so 14 min.
+		want := map[string]string{"staging": "19m0s", "production": "14m0s"}[r.Stack]
+		wantSeconds := map[string]float64{"staging": 1140, "production": 840}[r.Stack]
 		if svc.Timeouts.Update != want || r.Outputs[infra.OutputDeployTimeoutSeconds] != wantSeconds {
 			t.Errorf("update timeout = %s (output %v s), want %s", svc.Timeouts.Update,
 				r.Outputs[infra.OutputDeployTimeoutSeconds], want)

@@ -3,17 +3,23 @@ package identity
 import (
 	"fmt"
 
+	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/iampolicy"
 )
 
-// scope names what one service stack owns, as the service program names it
-// (infra.Config.NamePrefix, RolePath, the log group and the default tags).
+// scope names what one service stack owns, exactly as the service program names
+// it: the same infra.Config methods build both.
 type scope struct {
 	account, region, service, stack string
 }
 
-func (s scope) prefix() string   { return s.service + "-" + s.stack }
-func (s scope) rolePath() string { return "/" + s.service + "/" + s.stack + "/" }
+func (s scope) names() *infra.Config {
+	c := infra.DefaultConfig(s.stack)
+	c.ServiceName = s.service
+	return c
+}
+func (s scope) prefix() string   { return s.names().NamePrefix() }
+func (s scope) rolePath() string { return s.names().RolePath() }
 func (s scope) arn(svc, resource string) string {
 	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", svc, s.region, s.account, resource)
 }
@@ -89,12 +95,37 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 		}, s.stackRoles()),
 		iampolicy.Allow("PassStackRolesToEcsTasksOnly", []string{"iam:PassRole"}, s.stackRoles()).
 			When("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com"),
-		// First use of ECS and ELB in an account creates their service-linked roles.
-		iampolicy.Allow("ServiceLinkedRolesForEcsAndElb", []string{"iam:CreateServiceLinkedRole"},
+		// First use of ECS, ELB and ECS autoscaling in an account creates their
+		// service-linked roles.
+		iampolicy.Allow("ServiceLinkedRoles", []string{"iam:CreateServiceLinkedRole"},
 			fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/*", s.account)).
-			When("StringEquals", "iam:AWSServiceName", []string{"ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"}),
+			When("StringEquals", "iam:AWSServiceName", []string{"ecs.amazonaws.com",
+				"elasticloadbalancing.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"}),
 		// Describe calls have no resource-level permissions.
-		iampolicy.Allow("Describe", []string{"ec2:Describe*", "elasticloadbalancing:Describe*"}, "*"),
+		iampolicy.Allow("Describe", []string{"ec2:Describe*", "elasticloadbalancing:Describe*",
+			"cloudwatch:DescribeAlarms", "application-autoscaling:Describe*"}, "*"),
+		iampolicy.Allow("CloudWatchThisStacksAlarmsAndDashboard", []string{
+			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:ListTagsForResource",
+			"cloudwatch:TagResource", "cloudwatch:UntagResource",
+			"cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards",
+		}, s.arn("cloudwatch", "alarm:"+s.prefix()+"-*"),
+			fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", s.account, s.prefix())),
+		// Scalable targets and policies have no resource-level permissions; they
+		// can only act on services this role can already see.
+		iampolicy.Allow("AutoscalingTheService", []string{
+			"application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
+			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
+			"application-autoscaling:TagResource", "application-autoscaling:ListTagsForResource",
+		}, "*"),
+		iampolicy.Allow("S3ThisStacksAccessLogBucket", []string{
+			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*",
+			"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock",
+			"s3:PutBucketOwnershipControls", "s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration",
+			"s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutBucketTagging",
+			"s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration",
+			// forceDestroy empties the bucket first (staging only).
+			"s3:DeleteObject", "s3:DeleteObjectVersion",
+		}, "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*", "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*/*"),
 		s.requestTagged(iampolicy.Allow("Ec2CreateTaggedNetwork", ec2CreateActions, ec2CreatedArns...)),
 		iampolicy.Allow("Ec2TagOnCreate", []string{"ec2:CreateTags"}, ec2CreatedArns...).
 			When("StringEquals", "ec2:CreateAction", ec2CreateActions),

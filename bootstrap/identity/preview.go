@@ -14,6 +14,8 @@ func previewPolicy() iampolicy.Document {
 		"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
 		"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 		"iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetOpenIDConnectProvider",
-		"cloudwatch:DescribeAlarms",
+		"cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource",
+		"application-autoscaling:Describe*",
+		"s3:GetBucket*", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:ListBucket",
 	}, "*"))
 }

@@ -32,7 +32,9 @@ type Resource struct {
 	Provider  string            `json:"provider,omitempty"`
 	Providers map[string]string `json:"providers,omitempty"`
 	DependsOn []string          `json:"dependsOn,omitempty"`
-	Timeouts  *Timeouts         `json:"customTimeouts,omitempty"`
+	// IgnoreChanges are the input paths the engine leaves alone on update.
+	IgnoreChanges []string  `json:"ignoreChanges,omitempty"`
+	Timeouts      *Timeouts `json:"customTimeouts,omitempty"`
 	// ID and Outputs are what the recorder answered (made up, plausible).
 	ID      string         `json:"id,omitempty"`
 	Outputs map[string]any `json:"-"`
@@ -83,6 +85,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		res.Protect = rpc.GetProtect()
 		res.Providers = rpc.GetProviders()
 		res.DependsOn = rpc.GetDependencies()
+		res.IgnoreChanges = rpc.GetIgnoreChanges()
 		if t := rpc.GetCustomTimeouts(); t != nil && (t.Create != "" || t.Update != "" || t.Delete != "") {
 			res.Timeouts = &Timeouts{Create: t.Create, Update: t.Update, Delete: t.Delete}
 		}
@@ -127,6 +130,9 @@ func (r *recorder) answer(res Resource, inputs resource.PropertyMap) (string, re
 	h := hash(res.URN, 17)
 	// Physical name: the configured one, else Pulumi-style auto-name.
 	name := str("name")
+	if prefix := str("bucketPrefix"); prefix != "" {
+		name = prefix + h[:12]
+	}
 	if name == "" {
 		name = res.Name + "-" + h[:7]
 		set("name", name)
@@ -167,11 +173,25 @@ func (r *recorder) answer(res Resource, inputs resource.PropertyMap) (string, re
 	case "aws:lb/loadBalancer:LoadBalancer":
 		id = arn("elasticloadbalancing", "loadbalancer/app/"+name+"/"+h[:16])
 		set("arn", id)
+		set("arnSuffix", "app/"+name+"/"+h[:16])
 		set("dnsName", fmt.Sprintf("%s-%s.%s.elb.amazonaws.com", name, h[:10], r.region))
 		set("zoneId", "Z"+strings.ToUpper(h[:13]))
 	case "aws:lb/targetGroup:TargetGroup":
 		id = arn("elasticloadbalancing", "targetgroup/"+name+"/"+h[:16])
 		set("arn", id)
+		set("arnSuffix", "targetgroup/"+name+"/"+h[:16])
+	case "aws:s3/bucketV2:BucketV2":
+		set("bucket", name)
+		set("arn", "arn:aws:s3:::"+name)
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		set("arn", arn("cloudwatch", "alarm:"+name))
+	case "aws:cloudwatch/dashboard:Dashboard":
+		set("dashboardArn", fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", r.account, str("dashboardName")))
+	case "aws:appautoscaling/target:Target":
+		id = str("resourceId")
+	case "aws:wafv2/webAcl:WebAcl":
+		id = h[:8] + "-" + h[8:12] + "-" + h[12:16]
+		set("arn", arn("wafv2", "regional/webacl/"+name+"/"+id))
 	case "aws:lb/listener:Listener":
 		id = arn("elasticloadbalancing", "listener/app/"+res.Name+"/"+h[:16])
 		set("arn", id)

@@ -106,6 +106,9 @@ func describe(s State) string {
 		if s.CustomTimeouts != nil {
 			add("update timeout %s", s.CustomTimeouts.Update)
 		}
+		if names, ok := in.get("alarms.alarmNames").([]any); ok {
+			add("rolls back on %d alarms", len(names))
+		}
 		add("public IP %v", in.get("networkConfiguration.assignPublicIp"))
 	case "aws:ec2/securityGroup:SecurityGroup":
 		add("%s", in.str("description"))
@@ -129,6 +132,22 @@ func describe(s State) string {
 				add("%s", st.Sid)
 			}
 		}
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		add("%s %s of %s >= %v for %v x %vs", in.str("name"), in.str("statistic"), in.str("metricName"),
+			in.get("threshold"), in.get("evaluationPeriods"), in.get("period"))
+	case "aws:appautoscaling/target:Target":
+		add("%s between %v and %v tasks", in.str("resourceId"), in.get("minCapacity"), in.get("maxCapacity"))
+	case "aws:appautoscaling/policy:Policy":
+		add("target %s at %v", in.str("targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType"),
+			in.get("targetTrackingScalingPolicyConfiguration.targetValue"))
+	case "aws:cloudwatch/dashboard:Dashboard":
+		add("%s", in.str("dashboardName"))
+	case "aws:s3/bucketV2:BucketV2":
+		add("force destroy %v", in.get("forceDestroy"))
+	case "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2":
+		add("expire after %v days", in.get("rules.0.expiration.days"))
+	case "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2":
+		add("%s", in.str("rules.0.applyServerSideEncryptionByDefault.sseAlgorithm"))
 	case "pulumi:pulumi:StackReference":
 		add("reads the outputs of %s", in.str("name"))
 	}

@@ -14,6 +14,7 @@ type Estimate struct {
 	TasksAtOnce       int      `json:"tasksAtOnce"`
 	Waves             int      `json:"waves"`
 	RolloutSeconds    int      `json:"rolloutSeconds"`
+	AlarmBakeSeconds  int      `json:"alarmBakeSeconds"`
 	BreakerThreshold  int      `json:"circuitBreakerThreshold"`
 	DetectSeconds     int      `json:"detectFailureSeconds"`
 	RollbackSeconds   int      `json:"rollbackSeconds"`
@@ -26,7 +27,7 @@ func NewEstimate(c *infra.Config) Estimate {
 	m := infra.EstimateDeploy(c)
 	e := Estimate{
 		Tasks: c.DesiredCount, TasksAtOnce: m.Headroom, Waves: m.Waves,
-		RolloutSeconds: secs(m.Deploy), BreakerThreshold: m.FailureThreshold,
+		RolloutSeconds: secs(m.Deploy), AlarmBakeSeconds: secs(m.AlarmBake), BreakerThreshold: m.FailureThreshold,
 		DetectSeconds: secs(m.DetectFailure), RollbackSeconds: secs(m.Rollback),
 		UpdateTimeoutSecs: secs(m.UpdateTimeout),
 	}

@@ -69,8 +69,12 @@ func WritePlan(w io.Writer, p *Preview) error {
 
 	e := p.Webservice.Estimate
 	ew.printf("\nDeploy-time estimate (CHECKLIST.md section 3):\n")
-	ew.printf("    rollout            %s  (%d tasks, %d at a time, %d wave(s))\n",
-		duration(e.RolloutSeconds), e.Tasks, e.TasksAtOnce, e.Waves)
+	ew.printf("    rollout            %s  (%d tasks, %d at a time, %d wave(s)", duration(e.RolloutSeconds), e.Tasks,
+		e.TasksAtOnce, e.Waves)
+	if e.AlarmBakeSeconds > 0 {
+		ew.printf(", then %s watching the deployment alarms", duration(e.AlarmBakeSeconds))
+	}
+	ew.printf(")\n")
 	ew.printf("    bad release found  %s  (circuit breaker trips after %d failed tasks)\n",
 		duration(e.DetectSeconds), e.BreakerThreshold)
 	ew.printf("    rolled back by     %s  after the deploy starts\n", duration(e.RollbackSeconds))
@@ -89,7 +93,7 @@ func WritePlan(w io.Writer, p *Preview) error {
 func order(s Step) int {
 	ranks := []string{"pulumi:providers:", "pulumi:pulumi:StackReference", "webservice:infra:Network",
 		"webservice:infra:Registry", "webservice:infra:Cluster", "webservice:infra:LoadBalancer",
-		"webservice:infra:Service"}
+		"webservice:infra:Service", "webservice:infra:Operations"}
 	for i, prefix := range ranks {
 		if strings.HasPrefix(s.NewState.Type, prefix) {
 			return i
