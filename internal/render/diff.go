@@ -56,7 +56,9 @@ var replacingProperties = map[string][]string{
 	"aws:ecs/service:Service":                     {"name", "cluster", "launchType", "schedulingStrategy"},
 	"aws:ec2/securityGroup:SecurityGroup":         {"name", "description", "vpcId"},
 	"aws:ec2/securityGroupRule:SecurityGroupRule": {"type", "protocol", "fromPort", "toPort", "cidrBlocks", "sourceSecurityGroupId", "securityGroupId", "description"},
-	"aws:iam/role:Role":                           {"name"},
+	"aws:iam/role:Role":                           {"name", "path"},
+	"aws:s3/bucketV2:BucketV2":                    {"bucket", "bucketPrefix"},
+	"aws:cloudwatch/dashboard:Dashboard":          {"dashboardName"},
 	"awsx:ec2:Vpc":                                {"cidrBlock", "availabilityZoneNames", "numberOfAvailabilityZones", "subnetSpecs", "subnetStrategy"},
 	// Any change to a task definition registers a new revision: that is how a
 	// deploy works, so it is not flagged as a risk.
@@ -75,6 +77,7 @@ var replacementRisk = map[string]string{
 	"aws:ec2/securityGroup:SecurityGroup":         "tasks or the ALB lose their network rules while the group is recreated",
 	"aws:ec2/securityGroupRule:SecurityGroupRule": "traffic the rule admits is dropped until it is recreated",
 	"awsx:ec2:Vpc":                                "the network is rebuilt: the ALB and every task move to new subnets (outage)",
+	"aws:s3/bucketV2:BucketV2":                    "the bucket and the access logs in it are deleted",
 }
 
 // Compare diffs two renders, matching resources by URN.
