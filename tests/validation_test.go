@@ -39,23 +39,32 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ov := map[string]string{"imageTag": deployTag}
-			for k, v := range tc.overrides {
-				ov[k] = v
-			}
-			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: tc.stack, Overrides: ov})
-			var ce *infra.ConfigError
-			if !errors.As(err, &ce) {
-				t.Fatalf("want *infra.ConfigError, got %v", err)
-			}
-			if !slices.Contains(ce.Keys(), tc.key) || !strings.Contains(err.Error(), tc.message) {
-				t.Fatalf("want %s with %q, got:\n%v", tc.key, tc.message, err)
-			}
-			if len(r.Resources) != 0 {
-				t.Fatalf("registered %d resources before rejecting the config, want 0", len(r.Resources))
-			}
+			mustReject(t, tc.stack, tc.overrides, tc.key, tc.message)
 		})
 	}
+}
+
+// mustReject deploys a stack with overrides (and the test image tag) and checks
+// the run fails with a ConfigError naming key with the given text, and that it
+// registered nothing at all. It returns the error for further checks.
+func mustReject(t *testing.T, stack string, overrides map[string]string, key, message string) error {
+	t.Helper()
+	ov := map[string]string{"imageTag": deployTag}
+	for k, v := range overrides {
+		ov[k] = v
+	}
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov})
+	var ce *infra.ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("want *infra.ConfigError, got %v", err)
+	}
+	if !slices.Contains(ce.Keys(), key) || !strings.Contains(err.Error(), message) {
+		t.Fatalf("want %s with %q, got:\n%v", key, message, err)
+	}
+	if len(r.Resources) != 0 {
+		t.Fatalf("registered %d resources before rejecting the config, want 0", len(r.Resources))
+	}
+	return err
 }
 
 func TestSeveralBadValuesAreReportedTogether(t *testing.T) {
