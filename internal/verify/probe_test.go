@@ -11,7 +11,8 @@ import (
 )
 
 func fastProber() Prober {
-	return Prober{Interval: time.Millisecond, Timeout: 200 * time.Millisecond, MaxAttempts: 10, InsecureTLS: true}
+	// Generous timeout: a loaded CI machine must not turn a quick 200 into a timeout.
+	return Prober{Interval: time.Millisecond, Timeout: 2 * time.Second, MaxAttempts: 10, InsecureTLS: true}
 }
 
 func TestProberDefaultsAreTheSeedsHealthCheck(t *testing.T) {
@@ -41,11 +42,13 @@ func TestASlowAnswerCountsAsAFailure(t *testing.T) {
 	var calls atomic.Int64
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 2 {
-			time.Sleep(400 * time.Millisecond) // over the 200 ms timeout (5 s in production)
+			time.Sleep(1500 * time.Millisecond) // over the 500 ms timeout (5 s in production)
 		}
 	}))
 	defer srv.Close()
-	res := fastProber().Probe(context.Background(), srv.URL+"/health")
+	p := fastProber()
+	p.Timeout = 500 * time.Millisecond
+	res := p.Probe(context.Background(), srv.URL+"/health")
 	if !res.Healthy || strings.Join(res.Seen, ",") != "200,timeout,200,200,200" {
 		t.Fatalf("%+v", res)
 	}
