@@ -391,3 +391,27 @@ func TestTargetPatternsMatchTheStacksURNs(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployActionScriptsPassShellcheck checks the composite action's run:
+// scripts, which actionlint does not lint (it lints workflows), the way GitHub
+// runs them (bash -e). Expressions become placeholders first.
+func TestDeployActionScriptsPassShellcheck(t *testing.T) {
+	shellcheck, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck not installed (apt-get install shellcheck)")
+	}
+	expr := regexp.MustCompile(`\$\{\{[^}]*\}\}`)
+	for _, s := range at(loadYAML(t, deployAction), "runs.steps").([]any) {
+		step := s.(map[string]any)
+		run, ok := step["run"].(string)
+		if !ok {
+			continue
+		}
+		script := "#!/usr/bin/env bash\nset -e\n" + expr.ReplaceAllString(run, "PLACEHOLDER")
+		cmd := exec.Command(shellcheck, "-s", "bash", "-")
+		cmd.Stdin = strings.NewReader(script)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("step %q: shellcheck:\n%s", step["name"], out)
+		}
+	}
+}
