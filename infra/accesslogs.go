@@ -64,7 +64,7 @@ func newAccessLogs(ctx *pulumi.Context, cfg *Config, parent pulumi.Resource) (*A
 		BucketPrefix: pulumi.String(cfg.AccessLogsBucketPrefix()),
 		// With protect on, the logs outlive `pulumi destroy`; otherwise they go with it.
 		ForceDestroy: pulumi.Bool(!cfg.Protect),
-	}, append(opts, protectIf(cfg.Protect))...)
+	}, append(opts, pulumi.Protect(cfg.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("create access log bucket: %w", err)
 	}

@@ -36,6 +36,3 @@ func newComponent(ctx *pulumi.Context, typ, name string, opts ...pulumi.Resource
 func (c *component) done(ctx *pulumi.Context, outputs pulumi.Map) error {
 	return ctx.RegisterResourceOutputs(c, outputs)
 }
-
-// protectIf returns the Protect option for stateful resources.
-func protectIf(protect bool) pulumi.ResourceOption { return pulumi.Protect(protect) }

@@ -54,7 +54,7 @@ func newLoadBalancer(ctx *pulumi.Context, cfg *Config, net *Network, opts ...pul
 		IdleTimeout:              pulumi.Int(cfg.IdleTimeout),
 		EnableHttp2:              pulumi.Bool(true),
 	}
-	albOpts := []pulumi.ResourceOption{pulumi.Parent(comp), protectIf(cfg.Protect)}
+	albOpts := []pulumi.ResourceOption{pulumi.Parent(comp), pulumi.Protect(cfg.Protect)}
 	if logs != nil {
 		albArgs.AccessLogs = &lb.LoadBalancerAccessLogsArgs{
 			Bucket:  logs.Bucket.Bucket,

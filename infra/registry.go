@@ -32,7 +32,7 @@ func newRegistry(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption
 			&ecr.RepositoryEncryptionConfigurationArgs{EncryptionType: pulumi.String("AES256")},
 		},
 		ForceDelete: pulumi.Bool(cfg.ECRForceDelete),
-	}, pulumi.Parent(comp), protectIf(cfg.Protect))
+	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect))
 	if err != nil {
 		return nil, fmt.Errorf("create ecr repository %q: %w", name, err)
 	}

@@ -249,16 +249,18 @@ func TestLeastPrivilegePermissions(t *testing.T) {
 	}
 }
 
+// pipelineFiles are every workflow plus the deploy action.
+func pipelineFiles() []string {
+	files := []string{deployAction}
+	for _, f := range workflowFiles {
+		files = append(files, filepath.Join(githubDir, "workflows", f))
+	}
+	return files
+}
+
 func TestAWSAccessIsOIDCNeverStoredKeys(t *testing.T) {
-	files := append([]string{deployAction}, func() []string {
-		var out []string
-		for _, f := range workflowFiles {
-			out = append(out, filepath.Join(githubDir, "workflows", f))
-		}
-		return out
-	}()...)
 	roleSteps := 0
-	for _, f := range files {
+	for _, f := range pipelineFiles() {
 		b, _ := os.ReadFile(f)
 		for _, banned := range []string{"aws-access-key-id", "aws-secret-access-key", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
 			if bytes.Contains(b, []byte(banned)) {
@@ -275,12 +277,8 @@ func TestAWSAccessIsOIDCNeverStoredKeys(t *testing.T) {
 var pinned = regexp.MustCompile(`^[\w.-]+/[\w./-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})$`)
 
 func TestEveryActionIsPinnedToAnExactVersion(t *testing.T) {
-	files := []string{deployAction}
-	for _, f := range workflowFiles {
-		files = append(files, filepath.Join(githubDir, "workflows", f))
-	}
 	uses := regexp.MustCompile(`uses:\s*(\S+)`)
-	for _, f := range files {
+	for _, f := range pipelineFiles() {
 		b, _ := os.ReadFile(f)
 		for _, m := range uses.FindAllSubmatch(b, -1) {
 			ref := string(m[1])

@@ -163,7 +163,7 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	return c, nil
 }
 
-// Subjects are the OIDC subjects each role trusts.
+// PreviewSubject is what a pull_request job presents; the preview role trusts it.
 func (c *Config) PreviewSubject() string { return c.SubjectPrefix + ":pull_request" }
 
 // StagingSubject is what a job on the main branch without an environment presents.

@@ -2,7 +2,6 @@ package offline
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -117,19 +116,9 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 	if err != nil {
 		// The partial result shows what was registered before the failure: for a
 		// config error, nothing.
-		return result, unwrapRunError(err)
+		return result, err
 	}
 	return result, nil
-}
-
-// unwrapRunError returns the program's own error when RunErr wrapped it, so
-// callers can match *infra.ConfigError with errors.As either way.
-func unwrapRunError(err error) error {
-	var cfgErr *infra.ConfigError
-	if errors.As(err, &cfgErr) {
-		return cfgErr
-	}
-	return err
 }
 
 // azCount is how many subnets of each kind the made-up awsx VPC answers with:
