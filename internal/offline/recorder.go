@@ -3,6 +3,7 @@ package offline
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -33,11 +34,37 @@ type Resource struct {
 	Providers map[string]string `json:"providers,omitempty"`
 	DependsOn []string          `json:"dependsOn,omitempty"`
 	// IgnoreChanges are the input paths the engine leaves alone on update.
-	IgnoreChanges []string  `json:"ignoreChanges,omitempty"`
-	Timeouts      *Timeouts `json:"customTimeouts,omitempty"`
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// DeleteBeforeReplace: a replacement deletes the old resource first (needed
+	// when its physical name is fixed and unique).
+	DeleteBeforeReplace bool      `json:"deleteBeforeReplace,omitempty"`
+	Timeouts            *Timeouts `json:"customTimeouts,omitempty"`
 	// ID and Outputs are what the recorder answered (made up, plausible).
 	ID      string         `json:"id,omitempty"`
 	Outputs map[string]any `json:"-"`
+}
+
+// Copy returns a deep copy of the resource, whose inputs and outputs can be
+// changed without touching the recorded plan.
+func (r Resource) Copy() *Resource {
+	c := r
+	c.Inputs, c.Outputs = deepCopy(r.Inputs), deepCopy(r.Outputs)
+	return &c
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("offline: copy a recorded value: %v", err))
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(fmt.Sprintf("offline: copy a recorded value: %v", err))
+	}
+	return out
 }
 
 // Timeouts are a resource's custom timeouts.
@@ -86,6 +113,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		res.Providers = rpc.GetProviders()
 		res.DependsOn = rpc.GetDependencies()
 		res.IgnoreChanges = rpc.GetIgnoreChanges()
+		res.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		if t := rpc.GetCustomTimeouts(); t != nil && (t.Create != "" || t.Update != "" || t.Delete != "") {
 			res.Timeouts = &Timeouts{Create: t.Create, Update: t.Update, Delete: t.Delete}
 		}
