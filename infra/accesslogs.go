@@ -2,6 +2,8 @@ package infra
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/example/webservice/internal/iampolicy"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -14,22 +16,67 @@ import (
 // accessLogsPrefix is where the ALB writes under the bucket.
 const accessLogsPrefix = "alb"
 
-// elbLogAccounts are the Elastic Load Balancing accounts that deliver logs in
-// Regions opened before August 2022. Newer Regions use the log delivery service
-// principal, which the policy always allows too. A Region missing here that
-// needs an account makes the ALB update fail with "Access Denied for bucket":
-// add it from the AWS documentation ("Enable access logs for your ALB").
+// elbLogAccounts are the Elastic Load Balancing accounts that deliver access
+// logs in the Regions opened before August 2022: there the bucket policy must
+// name the account, and the service principal alone is refused ("Access Denied
+// for bucket"). The table is complete for those Regions. Sources: the ALB guide,
+// "Enable access logs for your Application Load Balancer" (bucket permissions),
+// and terraform-provider-aws internal/service/elb/service_account_data_source.go,
+// which pulumi-aws's aws.elb.getServiceAccount serves.
 var elbLogAccounts = map[string]string{
-	"us-east-1":      "127311923021",
-	"us-east-2":      "033677994240",
-	"us-west-1":      "027434742980",
-	"us-west-2":      "797873946194",
-	"eu-west-1":      "156460612806",
-	"eu-west-2":      "652711504416",
-	"eu-central-1":   "054676820928",
+	"af-south-1":     "098369216593",
+	"ap-east-1":      "754344448648",
+	"ap-northeast-1": "582318560864",
+	"ap-northeast-2": "600734575887",
+	"ap-northeast-3": "383597477331",
+	"ap-south-1":     "718504428378",
 	"ap-southeast-1": "114774131450",
 	"ap-southeast-2": "783225319266",
-	"ap-northeast-1": "582318560864",
+	"ap-southeast-3": "589379963580",
+	"ca-central-1":   "985666609251",
+	"cn-north-1":     "638102146993",
+	"cn-northwest-1": "037604701340",
+	"eu-central-1":   "054676820928",
+	"eu-north-1":     "897822967062",
+	"eu-south-1":     "635631232127",
+	"eu-west-1":      "156460612806",
+	"eu-west-2":      "652711504416",
+	"eu-west-3":      "009996457667",
+	"me-south-1":     "076674570225",
+	"sa-east-1":      "507241528517",
+	"us-east-1":      "127311923021",
+	"us-east-2":      "033677994240",
+	"us-gov-east-1":  "190560391635",
+	"us-gov-west-1":  "048591011584",
+	"us-west-1":      "027434742980",
+	"us-west-2":      "797873946194",
+}
+
+// elbLogServicePrincipalRegions opened in or after August 2022: ELB delivers
+// logs there as the service principal elbLogDeliveryService, which the policy
+// always allows. A Region in neither list is refused by validation (accessLogs),
+// since its bucket policy cannot be known: add it here after checking the guide.
+var elbLogServicePrincipalRegions = []string{
+	"ap-east-2", "ap-south-2", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7",
+	"ca-west-1", "eu-central-2", "eu-south-2", "il-central-1", "me-central-1", "mx-central-1",
+}
+
+// AccessLogsSupported reports whether this program knows how ELB delivers access
+// logs in a Region.
+func AccessLogsSupported(region string) bool {
+	_, ok := elbLogAccounts[region]
+	return ok || slices.Contains(elbLogServicePrincipalRegions, region)
+}
+
+// partition is the ARN partition of a Region.
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 const elbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
@@ -128,7 +175,7 @@ func accessLogsBucketPolicy(cfg *Config, bucketArn string) iampolicy.Document {
 	logs := bucketArn + "/" + accessLogsPrefix + "/AWSLogs/*"
 	principals := []map[string]string{{"Service": elbLogDeliveryService}}
 	if acct, ok := elbLogAccounts[cfg.Region]; ok {
-		principals = append(principals, map[string]string{"AWS": "arn:aws:iam::" + acct + ":root"})
+		principals = append(principals, map[string]string{"AWS": "arn:" + partition(cfg.Region) + ":iam::" + acct + ":root"})
 	}
 	var sts []iampolicy.Statement
 	for i, p := range principals {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -12,8 +13,21 @@ import (
 // rollout and rolls back when one fires, like the circuit breaker does for tasks
 // that never get healthy.
 type Alarms struct {
-	Names  []string
 	Alarms []*cloudwatch.MetricAlarm
+}
+
+// serviceAlarms is the service's alarms block. It is always sent: ECS's
+// UpdateService keeps whatever alarms block it has when none is given, so
+// turning the alarms off must say so (enable and rollback false, no names), or
+// the service keeps watching alarms the same update deletes. The names come
+// from the alarm resources, so the service waits for them to exist.
+func (a *Alarms) serviceAlarms() *ecs.ServiceAlarmsArgs {
+	names := pulumi.StringArray{}
+	for _, alarm := range a.Alarms {
+		names = append(names, alarm.Name)
+	}
+	on := len(a.Alarms) > 0
+	return &ecs.ServiceAlarmsArgs{AlarmNames: names, Enable: pulumi.Bool(on), Rollback: pulumi.Bool(on)}
 }
 
 const albNamespace = "AWS/ApplicationELB"
@@ -54,11 +68,10 @@ func newDeploymentAlarms(ctx *pulumi.Context, cfg *Config, lbs *LoadBalancer, pa
 			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 			// No traffic is no evidence of a bad release.
 			TreatMissingData: pulumi.String("notBreaching"),
-		}, pulumi.Parent(parent))
+		}, pulumi.Parent(parent), fixedName)
 		if err != nil {
 			return nil, fmt.Errorf("create alarm %q: %w", name, err)
 		}
-		out.Names = append(out.Names, name)
 		out.Alarms = append(out.Alarms, a)
 	}
 	return out, nil

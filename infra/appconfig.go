@@ -44,6 +44,28 @@ func (c *Config) EnvironmentVars() []NamedValue { return splitNamed(c.Environmen
 // SecretRefs returns the secret entries (Value is the ARN).
 func (c *Config) SecretRefs() []NamedValue { return splitNamed(c.Secrets) }
 
+// SecretNamePrefix is where this stack's secrets live: Secrets Manager secrets
+// named <serviceName>/<stack>/..., SSM parameters /<serviceName>/<stack>/...
+// The permissions boundary bootstrap/ makes for the stack lets its roles read
+// only these, so staging can never read production's secrets in a shared account.
+func (c *Config) SecretNamePrefix() string {
+	return c.ServiceName + "/" + sanitizeName(c.Stack) + "/"
+}
+
+// secretName is the name part of a secret or parameter ARN ("" if neither):
+// arn:aws:secretsmanager:<region>:<account>:secret:<name>[:json-key:stage:version]
+// and arn:aws:ssm:<region>:<account>:parameter/<name without its leading />.
+func secretName(arn string) string {
+	parts := strings.Split(arn, ":")
+	switch {
+	case len(parts) >= 7 && parts[5] == "secret":
+		return parts[6]
+	case len(parts) == 6 && strings.HasPrefix(parts[5], "parameter/"):
+		return strings.TrimPrefix(parts[5], "parameter/")
+	}
+	return ""
+}
+
 // secretPolicyResource is the ARN an IAM policy must name to read a secret
 // reference: a Secrets Manager JSON-key reference reads the whole secret, and a
 // secret named without AWS's 6-character suffix matches it with "-??????".
@@ -96,6 +118,12 @@ func (c *Config) validateAppConfig(p *problems) {
 			p.add(key("secrets"), entry, "NAME=<ARN> of a Secrets Manager secret "+
 				"(arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter "+
 				"(arn:aws:ssm:<region>:<account>:parameter/<name>)")
+			continue
+		}
+		if c.PermissionsBoundaryArn != "" && !strings.HasPrefix(secretName(nv.Value), c.SecretNamePrefix()) {
+			p.add(key("secrets"), entry, fmt.Sprintf("a secret named %s... or a parameter /%s...: the stack's "+
+				"permissions boundary (webservice:permissionsBoundaryArn, from bootstrap/) lets its roles read only "+
+				"the stack's own secrets", c.SecretNamePrefix(), c.SecretNamePrefix()))
 		}
 	}
 	for _, k := range c.SecretsKMSKeyArns {

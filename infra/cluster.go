@@ -27,7 +27,7 @@ func newCluster(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption)
 		Settings: ecs.ClusterSettingArray{
 			&ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")},
 		},
-	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect))
+	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect), fixedName)
 	if err != nil {
 		return nil, fmt.Errorf("create ecs cluster %q: %w", name, err)
 	}
@@ -36,7 +36,7 @@ func newCluster(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption)
 	logGroup, err := cloudwatch.NewLogGroup(ctx, "logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(logGroupName),
 		RetentionInDays: pulumi.Int(cfg.LogRetentionDays),
-	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect))
+	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect), fixedName)
 	if err != nil {
 		return nil, fmt.Errorf("create log group %q: %w", logGroupName, err)
 	}

@@ -15,7 +15,7 @@ func validStaging() *Config {
 	return c
 }
 
-const testCert = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-4000-8000-000000000000"
+const testCert = "arn:aws:acm:us-east-1:210987654321:certificate/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73"
 
 func TestValidStagingBaselinePasses(t *testing.T) {
 	if err := validStaging().Validate(); err != nil {
@@ -35,9 +35,9 @@ func TestValidateRejectsEachBadValue(t *testing.T) {
 		{"rejects a short account id", func(c *Config) { c.AccountID = "1234" }, "webservice:accountId", "12-digit"},
 		{"rejects a boundary that is not a policy ARN", func(c *Config) { c.PermissionsBoundaryArn = "webservice-boundary" }, "webservice:permissionsBoundaryArn", "IAM policy ARN"},
 		{"rejects a boundary from another account", func(c *Config) {
-			c.AccountID = "210987654321"
-			c.PermissionsBoundaryArn = "arn:aws:iam::123456789012:policy/webservice-boundary"
-		}, "webservice:permissionsBoundaryArn", "webservice:accountId 210987654321"},
+			c.AccountID = "345678901234"
+			c.PermissionsBoundaryArn = "arn:aws:iam::210987654321:policy/webservice-boundary"
+		}, "webservice:permissionsBoundaryArn", "webservice:accountId 345678901234"},
 		{"rejects an upper-case service name", func(c *Config) { c.ServiceName = "Web" }, "webservice:serviceName", "lower-case"},
 		{"rejects a service name ending in a hyphen", func(c *Config) { c.ServiceName = "web-" }, "webservice:serviceName", "not ending with a hyphen"},
 		{"rejects an image tag with a slash", func(c *Config) { c.ImageTag = "feature/x" }, "webservice:imageTag", "Docker tag"},
@@ -99,9 +99,9 @@ func TestValidateRejectsEachBadValue(t *testing.T) {
 		}, "webservice:certificateArn", "stack's region us-east-1"},
 		{"rejects a certificate from another account", func(c *Config) {
 			c.AllowHTTPOnly = false
-			c.AccountID = "210987654321"
+			c.AccountID = "345678901234"
 			c.CertificateArn = testCert
-		}, "webservice:certificateArn", "webservice:accountId 210987654321"},
+		}, "webservice:certificateArn", "webservice:accountId 345678901234"},
 		{"rejects a certificate together with allowHttpOnly", func(c *Config) { c.CertificateArn = testCert }, "webservice:allowHttpOnly", "exclude each other"},
 		{"rejects no certificate without allowHttpOnly", func(c *Config) { c.AllowHTTPOnly = false }, "webservice:certificateArn", "allowHttpOnly=true"},
 		{"rejects plain HTTP on the production stack", func(c *Config) { c.Stack = ProductionStack }, "webservice:allowHttpOnly", "production always serves HTTPS"},
@@ -127,6 +127,33 @@ func TestValidateRejectsEachBadValue(t *testing.T) {
 			c.PublicSubnetIDs = []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}
 			c.PrivateSubnetIDs = []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef3"}
 		}, "webservice:privateSubnetIds", "not also listed"},
+		{"rejects AWS's documentation account", func(c *Config) { c.AccountID = "123456789012" },
+			"webservice:accountId", "example account of AWS's documentation"},
+		{"rejects a placeholder certificate", func(c *Config) {
+			c.AllowHTTPOnly = false
+			c.CertificateArn = "arn:aws:acm:us-east-1:210987654321:certificate/00000000-0000-4000-8000-000000000000"
+		}, "webservice:certificateArn", "all zeros"},
+		{"rejects a certificate in the documentation account", func(c *Config) {
+			c.AllowHTTPOnly = false
+			c.CertificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73"
+		}, "webservice:certificateArn", "example account"},
+		{"rejects a placeholder VPC id", func(c *Config) {
+			c.VpcID = "vpc-00000000000000000"
+			c.PublicSubnetIDs = []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}
+			c.PrivateSubnetIDs = []string{"subnet-0123456789abcdef2", "subnet-0123456789abcdef3"}
+		}, "webservice:vpcId", "placeholder"},
+		{"rejects a secret in the documentation account", func(c *Config) {
+			c.Secrets = []string{"DB=arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf"}
+		}, "webservice:secrets", "example account"},
+		{"rejects another stack's secret when the stack has a boundary", func(c *Config) {
+			c.PermissionsBoundaryArn = "arn:aws:iam::210987654321:policy/webservice/webservice-staging-boundary"
+			c.Secrets = []string{"DB=arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/production/db-AbCdEf"}
+		}, "webservice:secrets", "a secret named webservice/staging/"},
+		{"rejects access logs in a region whose log delivery is unknown", func(c *Config) {
+			c.Region = "zz-nowhere-1"
+			c.AvailabilityZones = []string{"zz-nowhere-1a", "zz-nowhere-1b"}
+			c.AccessLogs = true
+		}, "webservice:accessLogs", "false in region zz-nowhere-1"},
 		{"rejects one private subnet", func(c *Config) {
 			c.VpcID = "vpc-0123456789abcdef0"
 			c.PublicSubnetIDs = []string{"subnet-0123456789abcdef0", "subnet-0123456789abcdef1"}
@@ -305,5 +332,48 @@ func TestAccessLogsBucketPrefixFitsS3sLimit(t *testing.T) {
 	c.ServiceName = strings.Repeat("a", 32)
 	if got := c.AccessLogsBucketPrefix(); len(got) != maxBucketPrefixLen {
 		t.Fatalf("prefix %q is %d characters, want %d", got, len(got), maxBucketPrefixLen)
+	}
+}
+
+func TestAccessLogsWorkInEveryRegionWithAKnownDeliveryPrincipal(t *testing.T) {
+	for _, region := range append([]string{"me-central-1", "ap-southeast-3", "eu-south-2"}, "us-gov-west-1") {
+		c := validStaging()
+		c.Region, c.AccessLogs = region, true
+		c.AvailabilityZones = []string{region + "a", region + "b"}
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", region, err)
+		}
+	}
+}
+
+func TestBucketPolicyNamesTheRegionsLogDeliveryAccountOrOnlyTheServicePrincipal(t *testing.T) {
+	for region, want := range map[string]string{
+		"sa-east-1":     "arn:aws:iam::507241528517:root",
+		"us-gov-east-1": "arn:aws-us-gov:iam::190560391635:root",
+		"me-central-1":  "",
+	} {
+		c := validStaging()
+		c.Region = region
+		doc := accessLogsBucketPolicy(c, "arn:aws:s3:::b")
+		var accounts []string
+		for _, st := range doc.Statement {
+			if a := st.Principal["AWS"]; a != "" && a != "*" {
+				accounts = append(accounts, a)
+			}
+		}
+		if want == "" && len(accounts) != 0 || want != "" && (len(accounts) != 1 || accounts[0] != want) {
+			t.Errorf("%s: account principals %v, want %q", region, accounts, want)
+		}
+	}
+}
+
+func TestAUidWithoutAGroupIsWarnedAbout(t *testing.T) {
+	c := validStaging()
+	if w := c.Warnings(); len(w) != 0 {
+		t.Fatalf("the default user %s warns: %v", c.ContainerUser, w)
+	}
+	c.ContainerUser = "10001"
+	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "gid 0") || !strings.Contains(w[0], "10001:10001") {
+		t.Fatalf("warnings = %v", w)
 	}
 }

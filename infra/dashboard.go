@@ -96,7 +96,7 @@ func newDashboard(ctx *pulumi.Context, cfg *Config, lbs *LoadBalancer, cl *Clust
 	if _, err := cloudwatch.NewDashboard(ctx, "dashboard", &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(name),
 		DashboardBody: body,
-	}, pulumi.Parent(comp)); err != nil {
+	}, pulumi.Parent(comp), fixedName); err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("create dashboard %q: %w", name, err)
 	}
 	url := fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards/dashboard/%s",

@@ -4,9 +4,11 @@ package infra
 // default; everything else is a production-grade choice explained where it is not
 // obvious. Pulumi.yaml declares the same values (a test keeps them equal).
 const (
-	DefaultServiceName     = "webservice"
-	DefaultContainerPort   = 8443
-	DefaultContainerUser   = "10001"
+	DefaultServiceName   = "webservice"
+	DefaultContainerPort = 8443
+	// DefaultContainerUser names a group too: a uid alone runs with gid 0 (root's
+	// group) in most images, distroless included.
+	DefaultContainerUser   = "10001:10001"
 	DefaultCPU             = 256
 	DefaultMemory          = 512
 	DefaultCPUArchitecture = "X86_64"

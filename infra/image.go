@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -59,15 +60,17 @@ func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 	return &previousImage{URI: uri, Tag: tag}, nil
 }
 
-// resolveImage decides the image before any resource exists. When config names
-// one, it is resolved against the repository once that exists (newImage).
+// resolveImage reads what the stack runs now, before any resource exists: the
+// image an update without one keeps, and the release the ECR lifecycle policy
+// must never expire (the circuit breaker's rollback target). On a stack that has
+// never deployed it is nil, and an update that names no image is refused.
 func resolveImage(ctx *pulumi.Context, cfg *Config) (*previousImage, error) {
-	if cfg.ImageTag != "" || cfg.ImageDigest != "" {
-		return nil, nil
-	}
 	prev, err := readPreviousImage(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.ImageTag != "" || cfg.ImageDigest != "" {
+		return prev, nil
 	}
 	if prev == nil {
 		return nil, fmt.Errorf("%w: stack %q has never deployed an image, so set one: "+
@@ -77,9 +80,9 @@ func resolveImage(ctx *pulumi.Context, cfg *Config) (*previousImage, error) {
 	return prev, nil
 }
 
-// newImage builds the Image from config or from the kept previous image.
+// newImage builds the Image from config, or keeps the previous image.
 func newImage(cfg *Config, repositoryURL pulumi.StringOutput, prev *previousImage) *Image {
-	if prev != nil {
+	if cfg.ImageTag == "" && cfg.ImageDigest == "" {
 		return &Image{URI: pulumi.String(prev.URI).ToStringOutput(), Tag: prev.Tag, Kept: true}
 	}
 	tag := cfg.ImageTag
@@ -93,4 +96,25 @@ func newImage(cfg *Config, repositoryURL pulumi.StringOutput, prev *previousImag
 		tag = cfg.ImageDigest
 	}
 	return &Image{URI: uri, Tag: tag}
+}
+
+// protectedTags are the image tags the lifecycle policy must never expire: the
+// release running now (the circuit breaker rolls back to it, and scale-out pulls
+// it) and the one this update deploys. A release known only by its digest has
+// no tag to protect.
+func protectedTags(cfg *Config, prev *previousImage) []string {
+	var tags []string
+	for _, t := range []string{prevTag(prev), cfg.ImageTag} {
+		if t != "" && imageTagRe.MatchString(t) && !slices.Contains(tags, t) {
+			tags = append(tags, t)
+		}
+	}
+	return tags
+}
+
+func prevTag(prev *previousImage) string {
+	if prev == nil {
+		return ""
+	}
+	return prev.Tag
 }

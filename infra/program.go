@@ -36,6 +36,9 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 	if !cfg.HTTPS() {
 		_ = ctx.Log.Warn(tlsStatus(cfg), nil)
 	}
+	for _, w := range cfg.Warnings() {
+		_ = ctx.Log.Warn(w, nil)
+	}
 
 	provider, err := newProvider(ctx, cfg)
 	if err != nil {
@@ -48,7 +51,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	reg, err := newRegistry(ctx, cfg, withProvider)
+	reg, err := newRegistry(ctx, cfg, protectedTags(cfg, prev), withProvider)
 	if err != nil {
 		return nil, err
 	}

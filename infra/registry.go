@@ -3,6 +3,7 @@ package infra
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -14,7 +15,7 @@ type Registry struct {
 	Repository *ecr.Repository
 }
 
-func newRegistry(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption) (*Registry, error) {
+func newRegistry(ctx *pulumi.Context, cfg *Config, protected []string, opts ...pulumi.ResourceOption) (*Registry, error) {
 	comp, err := newComponent(ctx, typeRegistry, "registry", opts...)
 	if err != nil {
 		return nil, err
@@ -32,12 +33,12 @@ func newRegistry(ctx *pulumi.Context, cfg *Config, opts ...pulumi.ResourceOption
 			&ecr.RepositoryEncryptionConfigurationArgs{EncryptionType: pulumi.String("AES256")},
 		},
 		ForceDelete: pulumi.Bool(cfg.ECRForceDelete),
-	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect))
+	}, pulumi.Parent(comp), pulumi.Protect(cfg.Protect), fixedName)
 	if err != nil {
 		return nil, fmt.Errorf("create ecr repository %q: %w", name, err)
 	}
 
-	policy, err := lifecyclePolicy(cfg)
+	policy, err := lifecyclePolicy(cfg, protected)
 	if err != nil {
 		return nil, err
 	}
@@ -62,35 +63,55 @@ type lifecycleRule struct {
 }
 
 type lifecycleSelection struct {
-	TagStatus   string `json:"tagStatus"`
-	CountType   string `json:"countType"`
-	CountUnit   string `json:"countUnit,omitempty"`
-	CountNumber int    `json:"countNumber"`
+	TagStatus      string   `json:"tagStatus"`
+	TagPatternList []string `json:"tagPatternList,omitempty"`
+	CountType      string   `json:"countType"`
+	CountUnit      string   `json:"countUnit,omitempty"`
+	CountNumber    int      `json:"countNumber"`
 }
 
 // lifecyclePolicy expires untagged layers after a few days and keeps the newest
-// ecrKeepTaggedImages images, enough to roll back to any recent release.
-func lifecyclePolicy(cfg *Config) (string, error) {
-	doc := map[string][]lifecycleRule{"rules": {
-		{
-			RulePriority: 1,
-			Description:  fmt.Sprintf("expire untagged images after %d days", cfg.ECRUntaggedExpiryDays),
+// ecrKeepTaggedImages images, enough to roll back to any recent release. Those
+// are counted by push time, so a run of pushes that never went live (failed
+// deploys, say) could push the release that runs now out of the newest N and
+// expire the image the circuit breaker needs to roll back to. The first rule
+// therefore selects exactly the protected tags (the running release and the one
+// being deployed) and keeps as many images as it names: it never expires one,
+// and ECR never lets a lower-priority rule expire an image a higher rule's tags
+// select. Every deploy rewrites it with the new pair.
+func lifecyclePolicy(cfg *Config, protected []string) (string, error) {
+	var rules []lifecycleRule
+	if len(protected) > 0 {
+		rules = append(rules, lifecycleRule{
+			Description: "never expire the running release and the one being deployed: " + strings.Join(protected, ", "),
+			Selection: lifecycleSelection{
+				TagStatus: "tagged", TagPatternList: protected,
+				CountType: "imageCountMoreThan", CountNumber: len(protected),
+			},
+			Action: map[string]string{"type": "expire"},
+		})
+	}
+	rules = append(rules,
+		lifecycleRule{
+			Description: fmt.Sprintf("expire untagged images after %d days", cfg.ECRUntaggedExpiryDays),
 			Selection: lifecycleSelection{
 				TagStatus: "untagged", CountType: "sinceImagePushed", CountUnit: "days",
 				CountNumber: cfg.ECRUntaggedExpiryDays,
 			},
 			Action: map[string]string{"type": "expire"},
 		},
-		{
-			RulePriority: 2,
-			Description:  fmt.Sprintf("keep the newest %d images", cfg.ECRKeepTaggedImages),
+		lifecycleRule{
+			Description: fmt.Sprintf("keep the newest %d images", cfg.ECRKeepTaggedImages),
 			Selection: lifecycleSelection{
 				TagStatus: "any", CountType: "imageCountMoreThan", CountNumber: cfg.ECRKeepTaggedImages,
 			},
 			Action: map[string]string{"type": "expire"},
 		},
-	}}
-	b, err := json.Marshal(doc)
+	)
+	for i := range rules {
+		rules[i].RulePriority = i + 1 // "any" must come last, as it does here
+	}
+	b, err := json.Marshal(map[string][]lifecycleRule{"rules": rules})
 	if err != nil {
 		return "", fmt.Errorf("encode ecr lifecycle policy: %w", err)
 	}

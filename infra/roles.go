@@ -16,6 +16,10 @@ import (
 type Roles struct {
 	Execution *iam.Role
 	Task      *iam.Role
+	// ExecutionPolicy is what the execution role may do. Task definitions depend
+	// on it: ECS starts tasks as soon as a revision is registered, and a task whose
+	// execution role cannot yet read a newly added secret fails to start.
+	ExecutionPolicy *iam.RolePolicy
 }
 
 const ecsTasksPrincipal = "ecs-tasks.amazonaws.com"
@@ -39,10 +43,11 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 				[]string{"logs:CreateLogStream", "logs:PutLogEvents"}, logGroupArn+":log-stream:*"),
 		}, secretStatements(cfg)...)...)
 	}, reg.Repository.Arn, cl.LogGroup.Arn)
-	if _, err := iam.NewRolePolicy(ctx, "execution-policy", &iam.RolePolicyArgs{
+	execRolePolicy, err := iam.NewRolePolicy(ctx, "execution-policy", &iam.RolePolicyArgs{
 		Role:   exec.ID(),
 		Policy: execPolicy,
-	}, pulumi.Parent(parent)); err != nil {
+	}, pulumi.Parent(parent))
+	if err != nil {
 		return nil, fmt.Errorf("create iam role policy %q: %w", "execution-policy", err)
 	}
 
@@ -51,7 +56,7 @@ func newRoles(ctx *pulumi.Context, cfg *Config, reg *Registry, cl *Cluster, pare
 	if err != nil {
 		return nil, fmt.Errorf("create iam role %q: %w", "task-role", err)
 	}
-	return &Roles{Execution: exec, Task: task}, nil
+	return &Roles{Execution: exec, Task: task, ExecutionPolicy: execRolePolicy}, nil
 }
 
 // secretStatements let ECS read exactly the app's configured secrets, and

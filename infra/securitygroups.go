@@ -72,8 +72,10 @@ func newSecurityGroups(ctx *pulumi.Context, cfg *Config, net *Network, parent pu
 			// their own dependencies (databases, APIs) on ports we cannot know.
 			Type: pulumi.String("egress"), SecurityGroupId: svc.ID(),
 			Protocol: pulumi.String("-1"), FromPort: pulumi.Int(0), ToPort: pulumi.Int(0),
-			CidrBlocks:  anyIPv4,
-			Description: pulumi.String("all outbound: image pulls, logs, the app's dependencies"),
+			CidrBlocks: anyIPv4,
+			// Descriptions allow only [A-Za-z0-9 ._-:/()#,@[]+=&;{}!$*]: no apostrophes
+			// (internal/awsrules checks every description against that rule).
+			Description: pulumi.String("all outbound: image pulls, logs, dependencies of the app"),
 		}},
 	)
 	for _, r := range rules {

@@ -42,7 +42,7 @@ func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg 
 	}
 
 	timeout := EstimateDeploy(cfg).UpdateTimeout.String()
-	svcOpts := []pulumi.ResourceOption{pulumi.Parent(comp),
+	svcOpts := []pulumi.ResourceOption{pulumi.Parent(comp), fixedName,
 		pulumi.DependsOn(lbs.Listeners),
 		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: timeout, Update: timeout})}
 	if cfg.Autoscaling() {
@@ -79,13 +79,7 @@ func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg 
 		WaitForSteadyState:   pulumi.Bool(true),
 		EnableEcsManagedTags: pulumi.Bool(true),
 		PropagateTags:        pulumi.String("SERVICE"),
-	}
-	if len(alarms.Names) > 0 {
-		args.Alarms = &ecs.ServiceAlarmsArgs{
-			AlarmNames: pulumi.ToStringArray(alarms.Names),
-			Enable:     pulumi.Bool(true),
-			Rollback:   pulumi.Bool(true),
-		}
+		Alarms:               alarms.serviceAlarms(),
 	}
 	svc, err := ecs.NewService(ctx, "service", args, svcOpts...)
 	if err != nil {

@@ -150,7 +150,7 @@ func newTaskDefinition(ctx *pulumi.Context, cfg *Config, img *Image, cl *Cluster
 		Volumes: ecs.TaskDefinitionVolumeArray{
 			&ecs.TaskDefinitionVolumeArgs{Name: pulumi.String(tmpVolume)},
 		},
-	}, pulumi.Parent(parent))
+	}, pulumi.Parent(parent), pulumi.DependsOn([]pulumi.Resource{roles.ExecutionPolicy}))
 	if err != nil {
 		return nil, fmt.Errorf("create task definition %q: %w", family, err)
 	}

@@ -1,6 +1,9 @@
 package infra
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Bounds of the operations settings (alarms, autoscaling, access logs, WAF).
 const (
@@ -47,6 +50,11 @@ func (c *Config) validateOperations(p *problems) {
 
 	if c.AccessLogs {
 		checkRange(p, "accessLogsRetentionDays", c.AccessLogsRetentionDays, 1, maxAccessLogsRetentionDays)
+		if c.Region != "" && !AccessLogsSupported(c.Region) {
+			p.add(key("accessLogs"), "true", fmt.Sprintf("false in region %s: which principal delivers ALB access "+
+				"logs there is not known to this program, so the bucket policy would be refused; add the region "+
+				"to infra/accesslogs.go from the ALB guide (Enable access logs), or turn access logs off", c.Region))
+		}
 	}
 	if c.WAF && !wafBuilt {
 		p.add(key("waf"), "true", "false in this build: the WAF code is only compiled with `-tags waf` "+

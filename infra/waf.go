@@ -51,7 +51,7 @@ func newWAF(ctx *pulumi.Context, cfg *Config, albArn pulumi.StringInput, parent 
 			CloudwatchMetricsEnabled: pulumi.Bool(true), SampledRequestsEnabled: pulumi.Bool(true),
 			MetricName: pulumi.String(cfg.NamePrefix()),
 		},
-	}, pulumi.Parent(parent))
+	}, pulumi.Parent(parent), fixedName)
 	if err != nil {
 		return fmt.Errorf("create web acl %q: %w", cfg.NamePrefix(), err)
 	}

@@ -140,15 +140,16 @@ func TestECR3_LifecyclePolicyExpiresUntaggedAndKeepsTheNewest(t *testing.T) {
 				Action    map[string]string `json:"action"`
 			} `json:"rules"`
 		}
-		if err := json.Unmarshal([]byte(str(t, lp, "policy")), &doc); err != nil || len(doc.Rules) != 2 {
+		// Rule 1 protects the deployed tag (ecr_lifecycle_test.go applies the policy).
+		if err := json.Unmarshal([]byte(str(t, lp, "policy")), &doc); err != nil || len(doc.Rules) != 3 {
 			t.Fatalf("policy = %v (%v)", lp["policy"], err)
 		}
-		untagged, newest := doc.Rules[0].Selection, doc.Rules[1].Selection
+		untagged, newest := doc.Rules[1].Selection, doc.Rules[2].Selection
 		if untagged["tagStatus"] != "untagged" || untagged["countNumber"] != 7.0 {
-			t.Errorf("rule 1 = %v, want untagged expired after 7 days", untagged)
+			t.Errorf("rule 2 = %v, want untagged expired after 7 days", untagged)
 		}
 		if newest["countType"] != "imageCountMoreThan" || newest["countNumber"] != keep[r.Stack] {
-			t.Errorf("rule 2 = %v, want keep the newest %v", newest, keep[r.Stack])
+			t.Errorf("rule 3 = %v, want keep the newest %v", newest, keep[r.Stack])
 		}
 	})
 }
@@ -345,7 +346,7 @@ func TestRolesLiveUnderTheStacksPathWithTheBoundaryWhenGiven(t *testing.T) {
 			}
 		}
 	})
-	boundary := "arn:aws:iam::123456789012:policy/webservice-boundary"
+	boundary := "arn:aws:iam::" + testAccount + ":policy/webservice/webservice-staging-boundary"
 	r := deploy(t, "staging", "permissionsBoundaryArn="+boundary)
 	for _, role := range r.OfType(typeRole) {
 		if role.Inputs["permissionsBoundary"] != boundary {

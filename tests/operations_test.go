@@ -63,8 +63,14 @@ func TestAlarmsCanBeTurnedOff(t *testing.T) {
 	if n := len(r.OfType(typeAlarm)); n != 0 {
 		t.Fatalf("%d alarms", n)
 	}
-	if _, set := one(t, r, typeService).Inputs["alarms"]; set {
-		t.Fatal("service still lists alarms")
+	// An absent alarms block leaves ECS watching the alarms this update deletes:
+	// UpdateService keeps the block it has unless told otherwise.
+	alarms, ok := one(t, r, typeService).Inputs["alarms"].(map[string]any)
+	if !ok || alarms["enable"] != false || alarms["rollback"] != false {
+		t.Fatalf("service alarms = %v, want an explicit block with enable and rollback false", alarms)
+	}
+	if names, _ := alarms["alarmNames"].([]any); len(names) != 0 {
+		t.Fatalf("disabled alarms block still names %v", names)
 	}
 }
 
@@ -102,10 +108,10 @@ func TestProductionAutoscalesWithoutFightingTheScaler(t *testing.T) {
 }
 
 func TestECS8_SecretsAreInjectedByReferenceAndReadableOnlyByTheExecutionRole(t *testing.T) {
-	secret := "arn:aws:secretsmanager:us-east-1:123456789012:secret:webservice/db-AbCdEf"
-	jsonKey := "arn:aws:secretsmanager:us-east-1:123456789012:secret:webservice/api:token::"
-	param := "arn:aws:ssm:us-east-1:123456789012:parameter/webservice/feature-flags"
-	key := "arn:aws:kms:us-east-1:123456789012:key/0a1b2c3d-0000-4000-8000-123456789abc"
+	secret := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/db-AbCdEf"
+	jsonKey := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/api:token::"
+	param := "arn:aws:ssm:us-east-1:210987654321:parameter/webservice/feature-flags"
+	key := "arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-0000-4000-8000-123456789abc"
 	r := deploy(t, "staging",
 		`environment=["LOG_LEVEL=info","FEATURE_X=on"]`,
 		`secrets=["DB_PASSWORD=`+secret+`","API_TOKEN=`+jsonKey+`","FLAGS=`+param+`"]`,
@@ -136,7 +142,7 @@ func TestECS8_SecretsAreInjectedByReferenceAndReadableOnlyByTheExecutionRole(t *
 	for _, st := range policyStatements(t, str(t, one(t, r, typeRolePolicy).Inputs, "policy")) {
 		bySid[st["Sid"].(string)] = st["Resource"].([]any)
 	}
-	wantSecrets := []any{secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:webservice/api-??????"}
+	wantSecrets := []any{secret, "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/api-??????"}
 	if !slices.Equal(bySid["ReadThisAppsSecrets"], wantSecrets) {
 		t.Errorf("secret read scope = %v, want %v", bySid["ReadThisAppsSecrets"], wantSecrets)
 	}
@@ -260,7 +266,7 @@ func TestOperationsConfigIsValidatedBeforeAnythingExists(t *testing.T) {
 		{"refuses a malformed secret ARN", []string{`secrets=["DB=arn:aws:s3:::bucket/key"]`},
 			"webservice:secrets", "Secrets Manager secret"},
 		{"refuses the same name as plain and secret", []string{`environment=["DB=x"]`,
-			`secrets=["DB=arn:aws:ssm:us-east-1:123456789012:parameter/db"]`}, "webservice:secrets", "not already set"},
+			`secrets=["DB=arn:aws:ssm:us-east-1:210987654321:parameter/db"]`}, "webservice:secrets", "not already set"},
 		{"refuses a min above the max", []string{"autoscalingMinCount=5", "autoscalingMaxCount=4"},
 			"webservice:autoscalingMinCount", "at most webservice:autoscalingMaxCount (4)"},
 		{"refuses a desired count outside the bounds", []string{"autoscalingMinCount=3", "autoscalingMaxCount=6"},

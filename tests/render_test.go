@@ -3,6 +3,7 @@ package tests
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +13,14 @@ import (
 	"github.com/example/webservice/internal/render"
 )
 
-// renderCmd runs cmd/render's code in-process against the real stack files.
+// renderCmd runs cmd/render's code in-process against the real stack files. For
+// production it adds testCertificateArn, as a team's stack file holds theirs.
 func renderCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	joined := strings.Join(args, " ")
+	if strings.Contains(joined, "-stack production") && !strings.Contains(joined, "certificateArn=") {
+		args = append(args, "-c", "certificateArn="+testCertificateArn)
+	}
 	var out, errb bytes.Buffer
 	code = render.Command(append([]string{"-dir", projectDir}, args...), &out, &errb)
 	return out.String(), errb.String(), code
@@ -141,14 +147,16 @@ func changedTypes(d *render.Diff) map[string]string {
 	return m
 }
 
-func TestDiffOfANewImageTagChangesOnlyTheTaskDefinitionAndService(t *testing.T) {
+// A deploy replaces the task definition, updates the service, and rewrites the
+// ECR lifecycle policy to protect the new tag (with the running one) from expiry.
+func TestDiffOfANewImageTagChangesOnlyTheTaskDefinitionServiceAndProtectedTags(t *testing.T) {
 	base := baseRender(t, "imageTag=aaa111")
 	d, text, code := diffAgainst(t, base, "imageTag=bbb222")
 	if code != render.ExitChanges {
 		t.Fatalf("exit %d, want %d", code, render.ExitChanges)
 	}
-	want := map[string]string{typeTaskDef: "replace", typeService: "update"}
-	if got := changedTypes(d); len(got) != 2 || got[typeTaskDef] != want[typeTaskDef] || got[typeService] != want[typeService] {
+	want := map[string]string{typeTaskDef: "replace", typeService: "update", typeLifecycle: "update"}
+	if got := changedTypes(d); !maps.Equal(got, want) {
 		t.Fatalf("changes = %v, want %v", got, want)
 	}
 	if d.Risky() || strings.Contains(text, "!!") {

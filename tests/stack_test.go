@@ -25,6 +25,7 @@ const (
 	typeRolePolicy  = "aws:iam/rolePolicy:RolePolicy"
 	typeProvider    = "pulumi:providers:aws"
 	typeStackRef    = "pulumi:pulumi:StackReference"
+	typeLifecycle   = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 )
 
 func TestHealthCheckMatchesSeed(t *testing.T) {

@@ -45,6 +45,9 @@ type Config struct {
 	PreviewRole bool
 	// BoundaryExtraActions are app permissions the boundary lets through.
 	BoundaryExtraActions []string
+	// WAF lets the deploy roles manage the stacks' WAFv2 web ACL (set it when a
+	// stack sets webservice:waf). Default: false.
+	WAF bool
 }
 
 var (
@@ -99,6 +102,13 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		}
 		c.PreviewRole = b
 	}
+	if raw, ok := lookup(key("waf")); ok {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			bad(key("waf"), raw, "true or false")
+		}
+		c.WAF = b
+	}
 	if raw, ok := lookup(key("boundaryExtraActions")); ok {
 		if err := json.Unmarshal([]byte(raw), &c.BoundaryExtraActions); err != nil {
 			bad(key("boundaryExtraActions"), raw, `a list of IAM actions, e.g. ["s3:GetObject"]`)
@@ -120,6 +130,8 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	}
 	if !accountRe.MatchString(c.AccountID) {
 		bad(key("accountId"), c.AccountID, "a 12-digit AWS account id")
+	} else if why := infra.PlaceholderProblem(c.AccountID); why != "" {
+		bad(key("accountId"), c.AccountID, "your AWS account id: "+why)
 	}
 	if !serviceRe.MatchString(c.ServiceName) || len(c.ServiceName) > 32 {
 		bad(key("serviceName"), c.ServiceName, "the service stack's serviceName: lower-case letters, digits and hyphens")

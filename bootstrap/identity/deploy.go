@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/iampolicy"
@@ -23,6 +24,11 @@ func (s scope) rolePath() string { return s.names().RolePath() }
 func (s scope) arn(svc, resource string) string {
 	return fmt.Sprintf("arn:aws:%s:%s:%s:%s", svc, s.region, s.account, resource)
 }
+
+// secretPrefix is where the stack's secrets and parameters live: Secrets Manager
+// secrets named <service>/<stack>/..., SSM parameters /<service>/<stack>/...
+func (s scope) secretPrefix() string { return s.names().SecretNamePrefix() }
+
 func (s scope) stackRoles() string {
 	return fmt.Sprintf("arn:aws:iam::%s:role%s*", s.account, s.rolePath())
 }
@@ -43,7 +49,9 @@ func (s scope) resourceTagged(st iampolicy.Statement) iampolicy.Statement {
 // deployPolicy is what `pulumi up` of one service stack needs, and no more. Each
 // statement's Sid says what it is for; the README lists the reasons. Where AWS
 // offers no resource-level permission the statement is read-only or names why.
-func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
+// tests/ evaluates it against every call a deploy of each stack makes
+// (internal/authz), so a missing permission fails here, not in an account.
+func deployPolicy(s scope, boundaryArn string, waf bool) iampolicy.Document {
 	repo := s.arn("ecr", "repository/"+s.prefix())
 	cluster := s.arn("ecs", "cluster/"+s.prefix())
 	services := s.arn("ecs", "service/"+s.prefix()+"/*")
@@ -56,8 +64,15 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 	}
 	ec2CreateActions := []string{"ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateInternetGateway",
 		"ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateSecurityGroup"}
+	// ec2:CreateAction holds the API name without the service prefix ("CreateVpc").
+	var ec2CreateAPIs []string
+	for _, a := range ec2CreateActions {
+		ec2CreateAPIs = append(ec2CreateAPIs, strings.TrimPrefix(a, "ec2:"))
+	}
+	taskDefinitions := s.arn("ecs", "task-definition/"+s.prefix()+":*")
+	targetTrackingAlarms := s.arn("cloudwatch", "alarm:TargetTracking-service/"+s.prefix()+"/*")
 
-	return iampolicy.New(
+	sts := []iampolicy.Statement{
 		// ECR's login call has no resource-level permissions: AWS requires "*".
 		iampolicy.Allow("EcrLogin", []string{"ecr:GetAuthorizationToken"}, "*"),
 		iampolicy.Allow("EcrThisStacksRepository", []string{
@@ -74,10 +89,13 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 			"ecs:UpdateClusterSettings", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService",
 			"ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
 		}, cluster, services),
-		// Task definitions have no resource-level permissions for these calls.
-		iampolicy.Allow("EcsTaskDefinitions", []string{
-			"ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition",
-		}, "*"),
+		iampolicy.Allow("EcsRegisterThisStacksTaskDefinitions", []string{"ecs:RegisterTaskDefinition"}, taskDefinitions),
+		// The provider registers revisions with the default tags, and ECS authorizes
+		// tagging a resource at creation separately.
+		iampolicy.Allow("EcsTagTaskDefinitionsOnRegister", []string{"ecs:TagResource"}, taskDefinitions).
+			When("StringEquals", "ecs:CreateAction", "RegisterTaskDefinition"),
+		// These have no resource-level permissions.
+		iampolicy.Allow("EcsTaskDefinitions", []string{"ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition"}, "*"),
 		iampolicy.Allow("LogsThisStacksLogGroup", []string{
 			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
 			"logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
@@ -115,8 +133,14 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 		iampolicy.Allow("AutoscalingTheService", []string{
 			"application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
 			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-			"application-autoscaling:TagResource", "application-autoscaling:ListTagsForResource",
+			"application-autoscaling:TagResource", "application-autoscaling:UntagResource",
+			"application-autoscaling:ListTagsForResource",
 		}, "*"),
+		// Target-tracking policies make Application Auto Scaling create and delete
+		// CloudWatch alarms named TargetTracking-<resource id>-... in the caller's name.
+		iampolicy.Allow("CloudWatchTargetTrackingAlarms", []string{
+			"cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:DescribeAlarms",
+		}, targetTrackingAlarms),
 		iampolicy.Allow("S3ThisStacksAccessLogBucket", []string{
 			"s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*",
 			"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock",
@@ -128,7 +152,7 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 		}, "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*", "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*/*"),
 		s.requestTagged(iampolicy.Allow("Ec2CreateTaggedNetwork", ec2CreateActions, ec2CreatedArns...)),
 		iampolicy.Allow("Ec2TagOnCreate", []string{"ec2:CreateTags"}, ec2CreatedArns...).
-			When("StringEquals", "ec2:CreateAction", ec2CreateActions),
+			When("StringEquals", "ec2:CreateAction", ec2CreateAPIs),
 		// Rules are created untagged; the security group they change must be the
 		// stack's (Ec2ManageTaggedNetwork).
 		iampolicy.Allow("Ec2SecurityGroupRules", []string{
@@ -157,5 +181,32 @@ func deployPolicy(s scope, boundaryArn string) iampolicy.Document {
 			"elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener",
 			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
 		}, "*")),
-	)
+	}
+	if waf {
+		sts = append(sts, wafStatements(s)...)
+	}
+	return iampolicy.New(sts...)
+}
+
+// wafStatements let the deploy role manage the stack's WAFv2 web ACL (named
+// like every other resource of the stack) and associate it with the stack's
+// ALB. A rule that references an AWS managed rule group is authorized on that
+// group too; associating also needs elasticloadbalancing:SetWebAcl, which has no
+// resource-level permissions. Only with webservice-bootstrap:waf.
+func wafStatements(s scope) []iampolicy.Statement {
+	webACL := s.arn("wafv2", "regional/webacl/"+s.prefix()+"/*")
+	albs := s.arn("elasticloadbalancing", "loadbalancer/app/*")
+	return []iampolicy.Statement{
+		iampolicy.Allow("WafThisStacksWebAcl", []string{
+			"wafv2:CreateWebACL", "wafv2:GetWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL",
+			"wafv2:ListTagsForResource", "wafv2:TagResource", "wafv2:UntagResource",
+			"wafv2:AssociateWebACL", "wafv2:GetWebACLForResource",
+		}, webACL),
+		iampolicy.Allow("WafUseManagedRuleGroups", []string{"wafv2:CreateWebACL", "wafv2:UpdateWebACL"},
+			s.arn("wafv2", "regional/managedruleset/*/*")),
+		iampolicy.Allow("WafAssociateWithTheAlb", []string{
+			"wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource",
+		}, albs),
+		iampolicy.Allow("ElbSetWebAcl", []string{"elasticloadbalancing:SetWebAcl"}, "*"),
+	}
 }

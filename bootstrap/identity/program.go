@@ -9,20 +9,27 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Output names: store the role ARNs as GitHub variables (README, CI/CD set-up).
+// Output names: store the role ARNs as GitHub variables and each boundary ARN in
+// its service stack's webservice:permissionsBoundaryArn (README, CI/CD set-up).
 const (
-	OutputOIDCProviderArn        = "oidcProviderArn"
-	OutputPermissionsBoundaryArn = "permissionsBoundaryArn"
-	OutputPreviewRoleArn         = "previewRoleArn"
-	OutputStagingDeployRoleArn   = "stagingDeployRoleArn"
-	OutputProductionDeployRole   = "productionDeployRoleArn"
+	OutputOIDCProviderArn                  = "oidcProviderArn"
+	OutputPreviewRoleArn                   = "previewRoleArn"
+	OutputStagingDeployRoleArn             = "stagingDeployRoleArn"
+	OutputProductionDeployRole             = "productionDeployRoleArn"
+	OutputStagingPermissionsBoundaryArn    = "stagingPermissionsBoundaryArn"
+	OutputProductionPermissionsBoundaryArn = "productionPermissionsBoundaryArn"
 )
 
 // maxSession covers a deploy: build, push, a rollout and, worst case, its rollback.
 const maxSession = 2 * 60 * 60
 
+// fixedName: every IAM name here is fixed and unique in the account, so a
+// replacement must delete the old resource before creating the new one.
+var fixedName = pulumi.DeleteBeforeReplace(true)
+
 // Program is the bootstrap stack: config first, then the provider, the OIDC
-// provider, the boundary and the roles. It returns the outputs it exports.
+// provider, and per service stack a permissions boundary and a deploy role; then
+// the read-only preview role. It returns the outputs it exports.
 func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	c, err := LoadConfig(ctx)
 	if err != nil {
@@ -47,25 +54,13 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		p, err := iam.NewOpenIdConnectProvider(ctx, "github", &iam.OpenIdConnectProviderArgs{
 			Url:           pulumi.String(oidcURL),
 			ClientIdLists: pulumi.StringArray{pulumi.String(oidcAudience)},
-		}, opt, pulumi.Protect(true))
+		}, opt, pulumi.Protect(true), fixedName)
 		if err != nil {
 			return nil, fmt.Errorf("create oidc provider %s: %w", oidcURL, err)
 		}
 		providerArn = p.Arn
 	}
 	outputs[OutputOIDCProviderArn] = providerArn
-
-	boundaryName := c.ServiceName + "-boundary"
-	boundary, err := iam.NewPolicy(ctx, "boundary", &iam.PolicyArgs{
-		Name:        pulumi.String(boundaryName),
-		Path:        pulumi.String("/" + c.ServiceName + "/"),
-		Description: pulumi.String("permissions boundary of every role the " + c.ServiceName + " stacks create"),
-		Policy:      boundaryPolicy(c).JSON(),
-	}, opt)
-	if err != nil {
-		return nil, fmt.Errorf("create iam policy %q: %w", boundaryName, err)
-	}
-	outputs[OutputPermissionsBoundaryArn] = boundary.Arn
 
 	role := func(name, subject, description string) (*iam.Role, error) {
 		r, err := iam.NewRole(ctx, name, &iam.RoleArgs{
@@ -75,7 +70,7 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 			AssumeRolePolicy: iampolicy.FromOutputs(func(v []string) iampolicy.Document {
 				return githubTrust(v[0], subject)
 			}, providerArn),
-		}, opt)
+		}, opt, fixedName)
 		if err != nil {
 			return nil, fmt.Errorf("create iam role %q: %w", name, err)
 		}
@@ -98,24 +93,36 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		}
 		outputs[OutputPreviewRoleArn] = r.Arn
 	}
-	deployRoles := []struct{ stack, subject, output string }{
-		{c.StagingStack, c.StagingSubject(), OutputStagingDeployRoleArn},
-		{c.ProductionStack, c.ProductionSubject(), OutputProductionDeployRole},
+	stacks := []struct{ stack, subject, roleOutput, boundaryOutput string }{
+		{c.StagingStack, c.StagingSubject(), OutputStagingDeployRoleArn, OutputStagingPermissionsBoundaryArn},
+		{c.ProductionStack, c.ProductionSubject(), OutputProductionDeployRole, OutputProductionPermissionsBoundaryArn},
 	}
-	for _, d := range deployRoles {
+	for _, d := range stacks {
 		if d.stack == "" {
 			continue
 		}
+		s := scope{account: c.AccountID, region: c.Region, service: c.ServiceName, stack: d.stack}
+		boundaryName := s.prefix() + "-boundary"
+		boundary, err := iam.NewPolicy(ctx, "boundary-"+d.stack, &iam.PolicyArgs{
+			Name:        pulumi.String(boundaryName),
+			Path:        pulumi.String("/" + c.ServiceName + "/"),
+			Description: pulumi.String("permissions boundary of every role the " + s.prefix() + " stack creates"),
+			Policy:      boundaryPolicy(c, s).JSON(),
+		}, opt, fixedName)
+		if err != nil {
+			return nil, fmt.Errorf("create iam policy %q: %w", boundaryName, err)
+		}
+		outputs[d.boundaryOutput] = boundary.Arn
+
 		r, err := role("deploy-"+d.stack, d.subject, "pulumi up of the "+c.ServiceName+" "+d.stack+" stack from GitHub Actions")
 		if err != nil {
 			return nil, err
 		}
-		s := scope{account: c.AccountID, region: c.Region, service: c.ServiceName, stack: d.stack}
-		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document { return deployPolicy(s, v[0]) }, boundary.Arn)
+		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document { return deployPolicy(s, v[0], c.WAF) }, boundary.Arn)
 		if err := inline("deploy-"+d.stack+"-policy", r, doc); err != nil {
 			return nil, err
 		}
-		outputs[d.output] = r.Arn
+		outputs[d.roleOutput] = r.Arn
 	}
 	for name, v := range outputs {
 		ctx.Export(name, v)

@@ -165,5 +165,8 @@ func Stack(dir, stack string, overrides map[string]string) (*Preview, error) {
 	if !c.HTTPS() {
 		notes = append(notes, "no certificateArn: this stack serves plain, unencrypted HTTP.")
 	}
+	for _, w := range c.Warnings() {
+		notes = append(notes, "warning: "+w)
+	}
 	return NewPreview(result, NewEstimate(c), notes), nil
 }

@@ -1,0 +1,275 @@
+package tests
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/example/webservice/internal/authz"
+	"github.com/example/webservice/internal/offline"
+)
+
+// The CI deploy role, and the service roles under their permissions boundary,
+// evaluated against every call a deploy makes, with the real resource ARNs
+// (internal/authz). A mock engine accepts any call; AWS does not.
+
+const region = "us-east-1"
+
+func env() authz.Env { return authz.Env{Account: testAccount, Region: region} }
+
+// policy parses the policy document a recorded resource holds.
+func policy(t *testing.T, r *offline.Result, typ, name, prop string) authz.Policy {
+	t.Helper()
+	res := r.Named(typ, name)
+	if res == nil {
+		t.Fatalf("%s: no %s %q", r.Stack, typ, name)
+	}
+	p, err := authz.ParsePolicy(name, str(t, res.Inputs, prop))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// stackBoundary is the permissions boundary bootstrap/ makes for one stack.
+func stackBoundary(t *testing.T, b *offline.Result, stack string) *authz.Policy {
+	t.Helper()
+	if b.Named("aws:iam/policy:Policy", "boundary-"+stack) == nil {
+		t.Errorf("bootstrap/ makes no permissions boundary of its own for stack %s", stack)
+		return nil
+	}
+	p := policy(t, b, "aws:iam/policy:Policy", "boundary-"+stack, "policy")
+	return &p
+}
+
+// servicePlans are the plans of the service stacks (bootstrap/ is run by an
+// administrator, not by CI).
+func servicePlans(t *testing.T) []plan {
+	var out []plan
+	for _, p := range allPlans(t) {
+		if p.name != "bootstrap" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// bootstrapFor is the bootstrap stack that grants what a plan uses.
+func bootstrapFor(t *testing.T, p plan) *offline.Result {
+	cfg := bootstrapTestConfig()
+	if p.result.Config["webservice:waf"] == "true" {
+		cfg["waf"] = "true"
+	}
+	return mustBootstrap(t, cfg)
+}
+
+func TestDeployRoleMayMakeEveryCallADeployMakes(t *testing.T) {
+	for _, p := range servicePlans(t) {
+		t.Run(p.name, func(t *testing.T) {
+			b := bootstrapFor(t, p)
+			role := policy(t, b, typeRolePolicy, "deploy-"+p.result.Stack+"-policy", "policy")
+			calls, err := authz.Calls(p.result, env())
+			if err != nil {
+				t.Fatal(err)
+			}
+			denied := map[string]bool{}
+			for _, c := range calls {
+				d, err := authz.Evaluate([]authz.Policy{role}, nil, c.Request)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !d.Allowed {
+					denied[fmt.Sprintf("AccessDenied: %s %s on %s (%s)", c.Phase, c.Action, c.Resource, d.Reason)] = true
+				}
+			}
+			for _, line := range sortedKeys(denied) {
+				t.Error(line)
+			}
+		})
+	}
+}
+
+func TestExecutionRoleCanStartTasksWithinTheStacksBoundary(t *testing.T) {
+	for _, p := range servicePlans(t) {
+		t.Run(p.name, func(t *testing.T) {
+			boundary := stackBoundary(t, bootstrapFor(t, p), p.result.Stack)
+			exec := policy(t, p.result, typeRolePolicy, "execution-policy", "policy")
+			calls, err := authz.RuntimeCalls(p.result, env())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range calls {
+				d, err := authz.Evaluate([]authz.Policy{exec}, boundary, c.Request)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !d.Allowed {
+					t.Errorf("task start denied: %s on %s (%s)", c.Action, c.Resource, d.Reason)
+				}
+			}
+		})
+	}
+}
+
+// TestBoundaryKeepsEachStackToItsOwnSecretsAndImages: with both stacks in one
+// account, a task role or execution role of staging (whose policies code merged
+// to main can change) must not reach production's secrets, image or logs.
+func TestBoundaryKeepsEachStackToItsOwnSecretsAndImages(t *testing.T) {
+	b := mustBootstrap(t, bootstrapTestConfig())
+	arn := func(svc, res string) string { return fmt.Sprintf("arn:aws:%s:%s:%s:%s", svc, region, testAccount, res) }
+	for _, pair := range [][2]string{{"staging", "production"}, {"production", "staging"}} {
+		own, other := pair[0], pair[1]
+		boundary := stackBoundary(t, b, own)
+		if boundary == nil {
+			continue
+		}
+		// A role policy granting everything: only the boundary stands in the way.
+		everything, _ := authz.ParsePolicy("admin", `{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+		reqs := func(stack string) []authz.Request {
+			secret := arn("secretsmanager", "secret:webservice/"+stack+"/db-AbCdEf")
+			param := arn("ssm", "parameter/webservice/"+stack+"/flags")
+			return []authz.Request{
+				{Action: "secretsmanager:GetSecretValue", Resource: secret},
+				{Action: "ssm:GetParameters", Resource: param},
+				{Action: "kms:Decrypt", Resource: arn("kms", "key/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73"), Context: map[string][]string{
+					"kms:ViaService": {"secretsmanager." + region + ".amazonaws.com"}, "kms:EncryptionContext:SecretARN": {secret}}},
+				{Action: "ecr:BatchGetImage", Resource: arn("ecr", "repository/webservice-"+stack)},
+				{Action: "logs:PutLogEvents", Resource: arn("logs", "log-group:/ecs/webservice-"+stack+":log-stream:webservice/app/1")},
+			}
+		}
+		for _, req := range reqs(own) {
+			if d, _ := authz.Evaluate([]authz.Policy{everything}, boundary, req); !d.Allowed {
+				t.Errorf("%s boundary refuses its own %s (%s)", own, req, d.Reason)
+			}
+		}
+		for _, req := range reqs(other) {
+			if d, _ := authz.Evaluate([]authz.Policy{everything}, boundary, req); d.Allowed {
+				t.Errorf("%s boundary lets a %s role make %s (%s)", own, own, req, d.Reason)
+			}
+		}
+	}
+}
+
+// TestEveryDerivedCallIsARealActionOnItsResourceType checks the call table
+// itself against AWS's Service Authorization Reference: each action exists, and
+// the ARN it is evaluated on is of a resource type the action takes ("*" when
+// it takes none).
+func TestEveryDerivedCallIsARealActionOnItsResourceType(t *testing.T) {
+	ref, err := authz.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := map[string]bool{}
+	for _, p := range servicePlans(t) {
+		calls, err := authz.Calls(p.result, env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		runtime, err := authz.RuntimeCalls(p.result, env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range append(calls, runtime...) {
+			a, ok := ref.Action(c.Action)
+			switch {
+			case !ok:
+				bad[c.Action+": not an IAM action"] = true
+			case len(a.Resources) == 0 && c.Resource != "*":
+				bad[fmt.Sprintf("%s takes no resource, but is evaluated on %s", c.Action, c.Resource)] = true
+			case len(a.Resources) > 0 && c.Resource != "*" && ref.ResourceTypeOf(a, c.Resource) == "" &&
+				!elbMergedInReference(c.Action):
+				bad[fmt.Sprintf("%s: %s is none of its resource types %v", c.Action, c.Resource, a.Resources)] = true
+			}
+			for k := range c.Context {
+				if ok && !ref.ConditionKeyKnown(a, k) {
+					bad[fmt.Sprintf("%s: condition key %s is not one it supports", c.Action, k)] = true
+				}
+			}
+		}
+	}
+	for _, line := range sortedKeys(bad) {
+		t.Error(line)
+	}
+}
+
+// elbMergedInReference: the reference's data merges the Classic and v2 Elastic
+// Load Balancing pages under one prefix, and for actions both have (AddTags,
+// DeleteLoadBalancer, ModifyLoadBalancerAttributes...) it keeps the Classic
+// resource types; v2's (loadbalancer/app, targetgroup, listener/app) are on the
+// ELB v2 page of the Service Authorization Reference.
+func elbMergedInReference(action string) bool {
+	return strings.HasPrefix(action, "elasticloadbalancing:")
+}
+
+// TestEveryPolicyNamesOnlyRealActions: a misspelt action in a policy is not an
+// error in IAM, just a permission that never applies.
+func TestEveryPolicyNamesOnlyRealActions(t *testing.T) {
+	ref, err := authz.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := []*offline.Result{}
+	for _, p := range allPlans(t) {
+		results = append(results, p.result)
+	}
+	wafBootstrap := bootstrapTestConfig()
+	wafBootstrap["waf"] = "true"
+	results = append(results, mustBootstrap(t, wafBootstrap))
+	for _, r := range results {
+		for _, res := range r.Resources {
+			for _, prop := range []string{"policy", "assumeRolePolicy"} {
+				doc, ok := res.Inputs[prop].(string)
+				if !ok || !strings.HasPrefix(res.Type, "aws:iam/") && res.Type != "aws:s3/bucketPolicy:BucketPolicy" {
+					continue
+				}
+				p, err := authz.ParsePolicy(res.Name, doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, st := range p.Statements {
+					for _, a := range append(st.Action, st.NotAction...) {
+						if a != "*" && !strings.HasPrefix(a, "s3:*") && !ref.Known(a) {
+							t.Errorf("%s %s: %s names no IAM action", r.Stack, res.Name, a)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestPreviewRoleMayMakeEveryRead: `pulumi preview --refresh` and the drift
+// check read every resource with the read-only role pull requests use.
+func TestPreviewRoleMayMakeEveryRead(t *testing.T) {
+	for _, p := range servicePlans(t) {
+		t.Run(p.name, func(t *testing.T) {
+			role := policy(t, bootstrapFor(t, p), typeRolePolicy, "preview-read-only", "policy")
+			calls, err := authz.Calls(p.result, env())
+			if err != nil {
+				t.Fatal(err)
+			}
+			denied := map[string]bool{}
+			for _, c := range calls {
+				if c.Phase != authz.Read {
+					continue
+				}
+				if d, _ := authz.Evaluate([]authz.Policy{role}, nil, c.Request); !d.Allowed {
+					denied[fmt.Sprintf("AccessDenied: %s on %s", c.Action, c.Resource)] = true
+				}
+			}
+			for _, line := range sortedKeys(denied) {
+				t.Error(line)
+			}
+		})
+	}
+}
