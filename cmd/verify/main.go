@@ -1,12 +1,15 @@
 // Command verify checks, after `pulumi up`, that the new release really went
 // live: the ECS service's PRIMARY deployment runs the task definition the deploy
-// created, its rollout COMPLETED, and /health passes as the ALB would judge it.
-// A circuit-breaker rollback makes `pulumi up` succeed; verify makes it fail.
+// created, its rollout COMPLETED, its tasks are healthy targets, and /health
+// passes as the ALB would judge it. A circuit-breaker rollback makes `pulumi up`
+// succeed; verify makes it fail.
 //
-//	pulumi stack output --json | go run ./cmd/verify -outputs -
+//	go build -o bin/verify ./cmd/verify
+//	pulumi stack output --json | bin/verify -outputs -
 //
-// Exit status: 0 deployed, 1 rolled back, 2 timed out, 3 bad input,
-// 4 unhealthy, 5 AWS API error. See internal/verify.
+// Run it built, never with `go run`: go run reports every non-zero exit as 1.
+// Exit status: 0 deployed, 1 rolled back, 2 timed out or interrupted, 3 bad
+// input, 4 unhealthy, 5 AWS API error. `verify -h` says more.
 package main
 
 import (

@@ -3,151 +3,190 @@ package verify
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // Exit codes: each failure mode has its own, so a pipeline can tell them apart.
+// They reach CI only from a built binary: `go run` turns every non-zero status
+// into 1.
 const (
-	ExitDeployed   = 0 // the new task definition serves and /health passes
+	ExitDeployed   = 0 // the new task definition serves, its targets are healthy, /health passes
 	ExitRolledBack = 1 // the rollout failed or was rolled back: the old version serves
-	ExitTimedOut   = 2 // the rollout did not finish within the budget
-	ExitBadInput   = 3 // missing or malformed outputs or flags
-	ExitUnhealthy  = 4 // the rollout completed, but /health did not pass
-	ExitAPIError   = 5 // ECS could not be read (permissions, network) after retries
+	ExitTimedOut   = 2 // the rollout did not finish within the budget, or verify was interrupted
+	ExitBadInput   = 3 // missing or malformed outputs or flags; no such cluster or service, or nothing to judge
+	ExitUnhealthy  = 4 // the rollout completed, but its targets or /health did not pass
+	ExitAPIError   = 5 // no usable credentials, or AWS could not be read (permissions, network) after retries
 )
 
 // Clients lets tests hand in SDK clients pointed at a local fake.
 type Clients struct {
 	ECS ECSAPI
 	ELB ELBAPI
+	// Credentials says whose credentials the clients sign with (never the
+	// secret), for the message when AWS rejects them; "" when unknown.
+	Credentials string
+	attempts    *lastAttempt // nil for clients built elsewhere
 }
 
 // apiMaxAttempts bounds the SDK's retries (with backoff) of throttled and
-// transient calls, per call.
+// transient calls, per call, unless AWS_MAX_ATTEMPTS says otherwise.
 const apiMaxAttempts = 6
 
 // Command runs cmd/verify and returns its exit code. newClients builds the AWS
 // clients for a region; nil uses the default credential chain.
 func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer,
 	newClients func(ctx context.Context, region string) (Clients, error)) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	outputsFile := fs.String("outputs", "", "stack outputs JSON from `pulumi stack output --json` (a file, or - for stdin)")
-	var t Target
-	fs.StringVar(&t.Cluster, "cluster", "", "ECS cluster name (overrides the outputs)")
-	fs.StringVar(&t.Service, "service", "", "ECS service name (overrides the outputs)")
-	fs.StringVar(&t.TaskDefinitionArn, "task-definition", "", "task definition ARN this deploy created (overrides the outputs)")
-	fs.StringVar(&t.URL, "url", "", "base URL whose /health is probed (overrides the outputs; empty skips the probe)")
-	fs.StringVar(&t.TargetGroupArn, "target-group", "", "target group ARN for the target health report")
-	fs.StringVar(&t.Region, "region", "", "AWS region (default: from the cluster ARN, else AWS_REGION)")
-	budget := fs.Duration("timeout", 0, "time budget for the rollout (default: the stack's deployTimeoutSeconds output, else 15m)")
-	poll := fs.Duration("poll", 15*time.Second, "how often to read the service while the rollout runs")
-	healthPath := fs.String("health-path", "/health", "path probed under -url")
-	var prober Prober
-	fs.DurationVar(&prober.Interval, "probe-interval", 5*time.Second, "time between /health probes")
-	fs.IntVar(&prober.MaxAttempts, "probe-attempts", 20, "give up on /health after this many probes")
-	fs.BoolVar(&prober.InsecureTLS, "insecure-tls", false,
-		"do not check the certificate of -url (needed for the ALB's own DNS name, which no certificate names)")
-	skipProbe := fs.Bool("no-probe", false, "only check the rollout, not /health")
-	if err := fs.Parse(args); err != nil {
+	o, code, ok := parseFlags(args, stderr)
+	if !ok {
+		return code
+	}
+	t, err := o.resolve(stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return ExitBadInput
 	}
+	if newClients == nil {
+		newClients = DefaultClients
+	}
+	clients, err := newClients(ctx, t.Region)
+	if ctx.Err() != nil {
+		return interrupted(stderr, ctx)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "verify: %v\n", err)
+		return ExitAPIError
+	}
+	r := run{o: o, t: t, c: clients, stdout: stdout, stderr: stderr}
+	return r.verify(ctx)
+}
 
-	if *outputsFile != "" {
+// resolve merges the outputs and the flags into one checked Target.
+func (o options) resolve(stdin io.Reader) (Target, error) {
+	t := o.target
+	if o.outputsFile != "" {
 		r := stdin
-		if *outputsFile != "-" {
-			f, err := os.Open(*outputsFile)
+		if o.outputsFile != "-" {
+			f, err := os.Open(o.outputsFile)
 			if err != nil {
-				fmt.Fprintf(stderr, "verify: bad input: %v\n", err)
-				return ExitBadInput
+				return t, fmt.Errorf("bad input: %v", err)
 			}
 			defer f.Close()
 			r = f
 		}
 		fromOutputs, err := targetFromOutputs(r)
 		if err != nil {
-			fmt.Fprintf(stderr, "verify: bad input: %v\n", err)
-			return ExitBadInput
+			return t, fmt.Errorf("bad input: %v", err)
 		}
 		t = merge(fromOutputs, t)
 	}
-	if *budget > 0 {
-		t.Budget = *budget
+	if o.budget != 0 {
+		t.Budget = o.budget
 	}
 	if t.Budget == 0 {
-		t.Budget = 15 * time.Minute
+		t.Budget = defaultBudget
 	}
 	if t.Region == "" {
 		t.Region = os.Getenv("AWS_REGION")
 	}
-	if err := t.validate(); err != nil {
-		fmt.Fprintf(stderr, "verify: %v\n", err)
-		return ExitBadInput
-	}
+	return t, t.validate()
+}
 
-	if newClients == nil {
-		newClients = DefaultClients
-	}
-	clients, err := newClients(ctx, t.Region)
-	if err != nil {
-		fmt.Fprintf(stderr, "verify: %v\n", err)
-		return ExitAPIError
-	}
-	logf := func(format string, args ...any) { fmt.Fprintf(stdout, "verify: "+format+"\n", args...) }
+// run is one verification, phase by phase.
+type run struct {
+	o              options
+	t              Target
+	c              Clients
+	stdout, stderr io.Writer
+}
 
-	logf("waiting up to %s for %s/%s to run %s", t.Budget, t.Cluster, t.Service, shortTaskDef(t.TaskDefinitionArn))
+func (r run) logf(format string, args ...any) {
+	fmt.Fprintf(r.stdout, "verify: "+format+"\n", args...)
+}
+
+func (r run) verify(ctx context.Context) int {
+	t := r.t
+	r.logf("waiting up to %s for %s/%s to run %s", t.Budget, t.Cluster, t.Service, shortTaskDef(t.TaskDefinitionArn))
 	rctx, cancel := context.WithTimeout(ctx, t.Budget)
 	defer cancel()
-	res, err := waitForRollout(rctx, clients.ECS, t, *poll, logf)
+
+	// 1. The rollout.
+	res, err := waitForRollout(rctx, r.c, t, r.o.poll, r.logf)
 	if ctx.Err() != nil {
-		fmt.Fprintf(stderr, "verify: interrupted before the rollout ended: %v\n", ctx.Err())
-		return ExitTimedOut
+		return interrupted(r.stderr, ctx)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "verify: %v\n", err)
-		if errors.Is(err, errNotFound) {
-			return ExitBadInput
-		}
-		return ExitAPIError
+		return r.failed(err)
 	}
 	if res.Outcome != Deployed {
-		fmt.Fprintf(stdout, "verify: %s: %s\n", res.Outcome, res.Reason)
-		writeDeployments(stdout, res.Service)
-		writeEvents(stdout, res.Service)
-		writeTargetHealth(ctx, stdout, clients.ELB, t.TargetGroupArn)
+		fmt.Fprintf(r.stdout, "verify: %s: %s\n", res.Outcome, res.Reason)
+		writeDeployments(r.stdout, res.Service)
+		writeEvents(r.stdout, res.Service)
+		writeTargetHealth(ctx, r.stdout, r.c.ELB, t.TargetGroupArn)
 		if res.Outcome == RolledBack {
 			return ExitRolledBack
 		}
 		return ExitTimedOut
 	}
-	logf("rollout complete: %s", res.Reason)
+	r.logf("rollout complete: %s", res.Reason)
 
-	if *skipProbe || t.URL == "" {
-		logf("health probe skipped")
+	// 2. The new revision's tasks as targets of the load balancer.
+	if tg, port := targetGroupOf(t, res.Service); tg == "" {
+		r.logf("targets not checked: the service has no load balancer and no -target-group was given")
+	} else {
+		tt, err := waitForTaskTargets(rctx, r.c, t, res.Service, tg, port, r.o.poll, r.logf)
+		if ctx.Err() != nil {
+			return interrupted(r.stderr, ctx)
+		}
+		if err != nil {
+			return r.failed(err)
+		}
+		if !tt.OK() {
+			fmt.Fprintf(r.stdout, "verify: UNHEALTHY: %s\n", tt.summary())
+			tt.write(r.stdout)
+			writeEvents(r.stdout, res.Service)
+			return ExitUnhealthy
+		}
+		r.logf("targets: %s", tt.summary())
+	}
+
+	// 3. /health, as the ALB's health check asks it.
+	if r.o.skipProbe || t.URL == "" {
+		r.logf("health probe skipped")
+		r.logf("DEPLOYED %s", shortTaskDef(t.TaskDefinitionArn))
 		return ExitDeployed
 	}
-	url := strings.TrimRight(t.URL, "/") + *healthPath
-	probe := prober.Probe(ctx, url)
+	url := strings.TrimRight(t.URL, "/") + r.o.healthPath
+	probe := r.o.prober.Probe(ctx, url)
+	if ctx.Err() != nil {
+		return interrupted(r.stderr, ctx)
+	}
 	if !probe.Healthy {
-		fmt.Fprintf(stdout, "verify: UNHEALTHY: %s did not answer 2xx %d times in a row; saw %s\n",
-			url, prober.withDefaults().HealthyThreshold, strings.Join(probe.Seen, ", "))
-		writeTargetHealth(ctx, stdout, clients.ELB, t.TargetGroupArn)
+		fmt.Fprintf(r.stdout, "verify: UNHEALTHY: %s did not answer 2xx %d times in a row; saw %s\n",
+			url, r.o.prober.withDefaults().HealthyThreshold, strings.Join(probe.Seen, ", "))
+		writeTargetHealth(ctx, r.stdout, r.c.ELB, t.TargetGroupArn)
 		return ExitUnhealthy
 	}
-	logf("%s healthy: saw %s", url, strings.Join(probe.Seen, ", "))
-	logf("DEPLOYED %s", shortTaskDef(t.TaskDefinitionArn))
+	r.logf("%s healthy: saw %s", url, strings.Join(probe.Seen, ", "))
+	r.logf("DEPLOYED %s", shortTaskDef(t.TaskDefinitionArn))
 	return ExitDeployed
+}
+
+// failed reports an error that ended verification before a verdict.
+func (r run) failed(err error) int {
+	fmt.Fprintf(r.stderr, "verify: %v\n", err)
+	if errors.Is(err, errBadInput) {
+		return ExitBadInput
+	}
+	return ExitAPIError
+}
+
+// interrupted: SIGINT or SIGTERM (a cancelled CI job) came before a verdict.
+func interrupted(stderr io.Writer, ctx context.Context) int {
+	fmt.Fprintf(stderr, "verify: interrupted before a verdict: %v\n", context.Cause(ctx))
+	return ExitTimedOut
 }
 
 // merge lets flags override what the outputs say.
@@ -165,17 +204,4 @@ func merge(base, override Target) Target {
 	base.TargetGroupArn = pick(base.TargetGroupArn, override.TargetGroupArn)
 	base.Region = pick(base.Region, override.Region)
 	return base
-}
-
-// DefaultClients builds ECS and ELBv2 clients from the default credential chain
-// (in CI: the OIDC role configure-aws-credentials assumed), with bounded retries.
-func DefaultClients(ctx context.Context, region string) (Clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.AddWithMaxAttempts(retry.NewStandard(), apiMaxAttempts)
-		}))
-	if err != nil {
-		return Clients{}, fmt.Errorf("load AWS config: %w", err)
-	}
-	return Clients{ECS: ecs.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg)}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,8 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // fakeAWS is a local ECS (JSON 1.1 protocol) and ELBv2 (query protocol) endpoint
@@ -30,7 +29,14 @@ type fakeAWS struct {
 	calls    int
 	targets  []fakeTarget
 	elbCalls int
+	// tasks are what ListTasks/DescribeTasks answer: the service's tasks, as
+	// ECS's scheduler started them.
+	tasks     []fakeTask
+	taskCalls int
 }
+
+// fakeTask is one task of the service: its revision and its ENI's address.
+type fakeTask struct{ id, taskDef, ip, lastStatus string }
 
 // fakeAnswer is one DescribeServices reply: a service, or an HTTP error.
 type fakeAnswer struct {
@@ -50,6 +56,10 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch target := r.Header.Get("X-Amz-Target"); {
 	case target == "AmazonEC2ContainerServiceV20141113.DescribeServices":
 		f.describeServices(w, body)
+	case target == "AmazonEC2ContainerServiceV20141113.ListTasks":
+		f.listTasks(w, body)
+	case target == "AmazonEC2ContainerServiceV20141113.DescribeTasks":
+		f.describeTasks(w, body)
 	case strings.Contains(string(body), "Action=DescribeTargetHealth"):
 		f.describeTargetHealth(w)
 	default:
@@ -87,6 +97,71 @@ func (f *fakeAWS) describeServices(w http.ResponseWriter, body []byte) {
 	_ = json.NewEncoder(w).Encode(out)
 }
 
+func taskArn(id string) string {
+	return "arn:aws:ecs:us-east-1:123456789012:task/webservice-staging/" + id
+}
+
+// listTasks answers ListTasks as ECS does for a service's running tasks.
+func (f *fakeAWS) listTasks(w http.ResponseWriter, body []byte) {
+	var in struct {
+		Cluster, ServiceName, DesiredStatus string
+	}
+	if err := json.Unmarshal(body, &in); err != nil || in.Cluster != "webservice-staging" ||
+		in.ServiceName != "webservice" || in.DesiredStatus != "RUNNING" {
+		f.t.Errorf("ListTasks input: %s", body)
+	}
+	f.mu.Lock()
+	f.taskCalls++
+	arns := []string{}
+	for _, t := range f.tasks {
+		arns = append(arns, taskArn(t.id))
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(map[string]any{"taskArns": arns})
+}
+
+func (f *fakeAWS) describeTasks(w http.ResponseWriter, body []byte) {
+	var in struct {
+		Cluster string
+		Tasks   []string
+	}
+	if err := json.Unmarshal(body, &in); err != nil || in.Cluster != "webservice-staging" || len(in.Tasks) == 0 {
+		f.t.Errorf("DescribeTasks input: %s", body)
+	}
+	f.mu.Lock()
+	f.taskCalls++
+	out := []any{}
+	for _, t := range f.tasks {
+		if !slices.Contains(in.Tasks, taskArn(t.id)) {
+			continue
+		}
+		out = append(out, map[string]any{
+			"taskArn": taskArn(t.id), "taskDefinitionArn": t.taskDef, "group": "service:webservice",
+			"lastStatus": t.lastStatus, "desiredStatus": "RUNNING", "launchType": "FARGATE",
+			"attachments": []any{map[string]any{"type": "ElasticNetworkInterface", "status": "ATTACHED",
+				"details": []any{
+					map[string]any{"name": "subnetId", "value": "subnet-0abc"},
+					map[string]any{"name": "privateIPv4Address", "value": t.ip},
+				}}},
+		})
+	}
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	_ = json.NewEncoder(w).Encode(map[string]any{"tasks": out, "failures": []any{}})
+}
+
+// servingNew makes the fake's ECS and target group show n healthy tasks of the
+// new revision, the state a completed rollout leaves.
+func (f *fakeAWS) servingNew(n int) *fakeAWS {
+	for i := range n {
+		ip := fmt.Sprintf("10.0.130.%d", 10+i)
+		f.tasks = append(f.tasks, fakeTask{fmt.Sprintf("new%d", i), newTaskDef, ip, "RUNNING"})
+		f.targets = append(f.targets, fakeTarget{ip, "healthy", "", ""})
+	}
+	return f
+}
+
 func (f *fakeAWS) describeTargetHealth(w http.ResponseWriter) {
 	f.mu.Lock()
 	f.elbCalls++
@@ -105,8 +180,18 @@ func (f *fakeAWS) describeTargetHealth(w http.ResponseWriter) {
 
 // start serves the fake on loopback and returns clients pointed at it.
 func (f *fakeAWS) start() func(context.Context, string) (Clients, error) {
+	return f.startAt(f.server().URL)
+}
+
+// server serves the fake on loopback.
+func (f *fakeAWS) server() *httptest.Server {
 	srv := httptest.NewServer(f)
 	f.t.Cleanup(srv.Close)
+	return srv
+}
+
+// startAt returns clients pointed at url, retrying fast.
+func (f *fakeAWS) startAt(url string) func(context.Context, string) (Clients, error) {
 	creds := credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")
 	retryer := func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -115,16 +200,15 @@ func (f *fakeAWS) start() func(context.Context, string) (Clients, error) {
 		})
 	}
 	return func(_ context.Context, region string) (Clients, error) {
-		return Clients{
-			ECS: ecs.New(ecs.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: retryer()}),
-			ELB: elbv2.New(elbv2.Options{Region: region, Credentials: creds, BaseEndpoint: aws.String(srv.URL), Retryer: retryer()}),
-		}, nil
+		return clientsFromConfig(aws.Config{Region: region, Credentials: creds, BaseEndpoint: aws.String(url),
+			Retryer: retryer}, ""), nil
 	}
 }
 
 const (
-	oldTaskDef = "arn:aws:ecs:us-east-1:123456789012:task-definition/webservice-staging:41"
-	newTaskDef = "arn:aws:ecs:us-east-1:123456789012:task-definition/webservice-staging:42"
+	fakeTargetGroup = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/tg/0123456789abcdef"
+	oldTaskDef      = "arn:aws:ecs:us-east-1:123456789012:task-definition/webservice-staging:41"
+	newTaskDef      = "arn:aws:ecs:us-east-1:123456789012:task-definition/webservice-staging:42"
 )
 
 func deployment(status, taskDef, rollout string, running, desired int, reason string) map[string]any {
@@ -144,6 +228,8 @@ func service(events []string, deployments ...map[string]any) map[string]any {
 	}
 	return map[string]any{
 		"serviceName": "webservice", "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/webservice-staging",
-		"desiredCount": 2, "runningCount": 2, "deployments": deployments, "events": evs,
+		"status": "ACTIVE", "deploymentController": map[string]any{"type": "ECS"},
+		"loadBalancers": []any{map[string]any{"targetGroupArn": fakeTargetGroup, "containerName": "app", "containerPort": 8443}},
+		"desiredCount":  2, "runningCount": 2, "deployments": deployments, "events": evs,
 	}
 }

@@ -77,7 +77,11 @@ func writeTargetHealth(ctx context.Context, w io.Writer, client ELBAPI, targetGr
 		lines = append(lines, fmt.Sprintf("  %-21s %-10s %s: %s", target, d.TargetHealth.State,
 			d.TargetHealth.Reason, aws.ToString(d.TargetHealth.Description)))
 	}
-	if len(lines) == 0 {
+	switch {
+	case len(out.TargetHealthDescriptions) == 0:
+		fmt.Fprintf(w, "Target health: no targets registered in %s\n", targetGroupArn)
+		return
+	case len(lines) == 0:
 		fmt.Fprintf(w, "Target health: all %d registered targets healthy\n", len(out.TargetHealthDescriptions))
 		return
 	}

@@ -62,6 +62,7 @@ func TestCleanRolloutIsDeployed(t *testing.T) {
 			deployment("ACTIVE", oldTaskDef, "COMPLETED", 1, 2, ""))},
 		{service: service(nil, deployment("PRIMARY", newTaskDef, "COMPLETED", 2, 2, "ECS deployment ecs-svc/42 completed."))},
 	}}
+	f.servingNew(2)
 	health := healthServer(t, 200)
 	stdout, stderr, code := runVerify(t, f, outputsJSON(health.URL))
 	if code != ExitDeployed {
@@ -72,6 +73,7 @@ func TestCleanRolloutIsDeployed(t *testing.T) {
 	}
 	for _, want := range []string{"rollout in progress: 0/2 tasks running on webservice-staging:42",
 		"rollout complete: the PRIMARY deployment runs webservice-staging:42 with 2/2 tasks",
+		"targets: 2 of 2 tasks of webservice-staging:42 healthy in target group " + fakeTargetGroup,
 		"healthy: saw 200, 200, 200", "DEPLOYED webservice-staging:42"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("missing %q in:\n%s", want, stdout)
@@ -157,7 +159,7 @@ func TestRolloutThatNeverFinishesTimesOut(t *testing.T) {
 func TestThrottlingIsRetriedThenSucceeds(t *testing.T) {
 	completed := fakeAnswer{service: service(nil, deployment("PRIMARY", newTaskDef, "COMPLETED", 2, 2, ""))}
 	throttled := fakeAnswer{status: 400, errorType: "ThrottlingException"}
-	f := &fakeAWS{t: t, script: []fakeAnswer{throttled, throttled, throttled, completed}}
+	f := (&fakeAWS{t: t, script: []fakeAnswer{throttled, throttled, throttled, completed}}).servingNew(2)
 	stdout, stderr, code := runVerify(t, f, outputsJSON(""), "-no-probe")
 	if code != ExitDeployed {
 		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
@@ -188,7 +190,7 @@ func TestMissingServiceIsBadInput(t *testing.T) {
 }
 
 func TestCompletedRolloutWithFailingHealthIsUnhealthy(t *testing.T) {
-	f := &fakeAWS{t: t, script: []fakeAnswer{{service: service(nil, deployment("PRIMARY", newTaskDef, "COMPLETED", 2, 2, ""))}}}
+	f := (&fakeAWS{t: t, script: []fakeAnswer{{service: service(nil, deployment("PRIMARY", newTaskDef, "COMPLETED", 2, 2, ""))}}}).servingNew(2)
 	health := healthServer(t, 200, 200, 500)
 	stdout, _, code := runVerify(t, f, outputsJSON(health.URL), "-probe-attempts", "5")
 	if code != ExitUnhealthy || !strings.Contains(stdout, "saw 200, 200, 500, 500, 500") {
