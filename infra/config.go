@@ -2,6 +2,8 @@ package infra
 
 import (
 	"encoding/json"
+	"errors"
+	"os"
 	"strconv"
 	"strings"
 
@@ -42,6 +44,9 @@ type Config struct {
 	// ImageDigest pins the image by content (sha256:...); it wins over ImageTag for
 	// what runs, while the tag stays as a label. Default: "".
 	ImageDigest string
+	// ImageFromEnvironment is true when EnvImageTag or EnvImageDigest chose the
+	// image (not a config key).
+	ImageFromEnvironment bool
 
 	// ContainerPort is the port the app listens on (HTTPS for the reference app).
 	// Default: DefaultContainerPort.
@@ -334,19 +339,66 @@ var ConfigKeys = []ConfigKey{
 // key returns the fully qualified name of a config key, for error messages.
 func key(name string) string { return Namespace + ":" + name }
 
+// The image a deploy runs can come from the environment instead of config:
+// `pulumi up --config webservice:imageTag=x` writes x into Pulumi.<stack>.yaml,
+// where a later plain `pulumi up` would deploy it again. These variables are
+// never persisted, and win over the config keys.
+const (
+	EnvImageTag    = "WEBSERVICE_IMAGE_TAG"
+	EnvImageDigest = "WEBSERVICE_IMAGE_DIGEST"
+)
+
 // LoadConfig reads the stack's config into a Config, applies defaults, and
 // validates it. It is the only place the program reads config. On any problem it
 // returns a *ConfigError listing all of them.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {
-	return ParseConfig(ctx.Stack(), ctx.GetConfig)
+	keys, err := configuredKeys()
+	if err != nil {
+		return nil, err
+	}
+	lookup := ctx.GetConfig
+	env := map[string]string{key("imageTag"): os.Getenv(EnvImageTag), key("imageDigest"): os.Getenv(EnvImageDigest)}
+	fromEnv := env[key("imageTag")] != "" || env[key("imageDigest")] != ""
+	if fromEnv {
+		lookup = func(k string) (string, bool) {
+			if _, isImage := env[k]; isImage {
+				return env[k], env[k] != ""
+			}
+			return ctx.GetConfig(k)
+		}
+	}
+	c, err := parseConfig(ctx.Stack(), keys, lookup)
+	if c != nil {
+		c.ImageFromEnvironment = fromEnv
+	}
+	var ce *ConfigError
+	if fromEnv && errors.As(err, &ce) {
+		// Name the variable the bad value came from.
+		for _, f := range ce.Fields {
+			switch {
+			case f.Key == key("imageTag") && env[f.Key] != "":
+				f.Key = EnvImageTag + " (" + f.Key + ")"
+			case f.Key == key("imageDigest") && env[f.Key] != "":
+				f.Key = EnvImageDigest + " (" + f.Key + ")"
+			}
+		}
+	}
+	return c, err
 }
 
 // ParseConfig is LoadConfig over any lookup of raw, fully qualified config values
 // (as Pulumi passes them: strings, arrays as JSON). Unset keys keep their defaults;
 // a key set to a zero value stays zero and is validated as given.
 func ParseConfig(stack string, lookup func(fullKey string) (string, bool)) (*Config, error) {
+	return parseConfig(stack, nil, lookup)
+}
+
+// parseConfig also refuses configured keys nothing reads (when the caller knows
+// which keys are configured).
+func parseConfig(stack string, configured map[string]string, lookup func(fullKey string) (string, bool)) (*Config, error) {
 	c := DefaultConfig(stack)
 	var p problems
+	checkKnownKeys(&p, configured)
 	c.Region, _ = lookup(RegionKey)
 	for _, k := range ConfigKeys {
 		raw, ok := lookup(k.FullName())

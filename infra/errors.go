@@ -1,7 +1,6 @@
 package infra
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -81,7 +80,3 @@ func (p *problems) err(stack string) error {
 	}
 	return &ConfigError{Stack: stack, Fields: p.fields}
 }
-
-// ErrNoImage is returned when an update names no image and the stack has never
-// deployed one, so there is nothing to keep running.
-var ErrNoImage = errors.New("no image to deploy")

@@ -62,22 +62,37 @@ func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 
 // resolveImage reads what the stack runs now, before any resource exists: the
 // image an update without one keeps, and the release the ECR lifecycle policy
-// must never expire (the circuit breaker's rollback target). On a stack that has
-// never deployed it is nil, and an update that names no image is refused.
+// must never expire (the circuit breaker's rollback target). nil on a stack that
+// has never run an image.
 func resolveImage(ctx *pulumi.Context, cfg *Config) (*previousImage, error) {
 	prev, err := readPreviousImage(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.ImageTag != "" || cfg.ImageDigest != "" {
-		return prev, nil
-	}
-	if prev == nil {
-		return nil, fmt.Errorf("%w: stack %q has never deployed an image, so set one: "+
-			"pulumi up -s %s -c %s=<tag> (the tag of an image pushed to this stack's ECR repository)",
-			ErrNoImage, cfg.Stack, cfg.Stack, key("imageTag"))
+	if w := savedImageWarning(cfg, prev); w != "" {
+		_ = ctx.Log.Warn(w, nil)
 	}
 	return prev, nil
+}
+
+// awaitingImage: no image given and none ever run. The stack then creates only
+// what the first push needs (the registry) and says so in deploymentState.
+func awaitingImage(cfg *Config, prev *previousImage) bool {
+	return cfg.ImageTag == "" && cfg.ImageDigest == "" && prev == nil
+}
+
+// savedImageWarning: `pulumi up --config webservice:imageTag=x` saves x in
+// Pulumi.<stack>.yaml, so every later update deploys x again, even one meant to
+// change only infrastructure. A config image that differs from the running one,
+// with no WEBSERVICE_IMAGE_* variable asking for a deploy, is probably that.
+func savedImageWarning(cfg *Config, prev *previousImage) string {
+	if cfg.ImageFromEnvironment || prev == nil || cfg.ImageTag == "" || cfg.ImageTag == prev.Tag {
+		return ""
+	}
+	return fmt.Sprintf("%s is %q in the stack's config while the stack runs %q, so this update deploys %q. "+
+		"If an earlier `pulumi up --config` saved it in Pulumi.%s.yaml, remove it (pulumi config rm -s %s %s) "+
+		"and pass images in %s instead, which is never saved", key("imageTag"), cfg.ImageTag, prev.Tag,
+		cfg.ImageTag, cfg.Stack, cfg.Stack, key("imageTag"), EnvImageTag)
 }
 
 // newImage builds the Image from config, or keeps the previous image.

@@ -12,7 +12,7 @@ import (
 // tests/ checks both stacks export exactly OutputContract.
 
 // ContractVersion is exported as contractVersion. Bump the major on a breaking change.
-const ContractVersion = "1.0"
+const ContractVersion = "1.1"
 
 // Output names.
 const (
@@ -47,6 +47,16 @@ const (
 	OutputDashboardURL           = "dashboardUrl"
 	OutputAccessLogsBucket       = "accessLogsBucket"
 	OutputContractVersion        = "contractVersion"
+	OutputDeploymentState        = "deploymentState"
+)
+
+// deploymentState values.
+const (
+	// StateAwaitingImage: the stack has never run an image; only its ECR
+	// repository exists, and every output but the repository's is empty.
+	StateAwaitingImage = "awaiting-image"
+	// StateDeployed: the whole stack exists and runs the image in `image`.
+	StateDeployed = "deployed"
 )
 
 // OutputSpec documents one output.
@@ -88,6 +98,7 @@ var OutputContract = []OutputSpec{
 	{OutputDashboardURL, `CloudWatch dashboard of the service in the console; "" when webservice:dashboard is false`},
 	{OutputAccessLogsBucket, `S3 bucket of the ALB access logs; "" when webservice:accessLogs is false`},
 	{OutputContractVersion, "version of this output contract; the major changes on a breaking change"},
+	{OutputDeploymentState, `"deployed", or "awaiting-image" on a stack that has never run an image (only its ECR repository exists; other outputs are "")`},
 }
 
 // Outputs maps each contract name to its value.

@@ -47,11 +47,14 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 	// Every component hands the one provider to its children (awsx's included).
 	withProvider := pulumi.Providers(provider)
 
-	net, err := newNetwork(ctx, cfg, provider)
+	reg, err := newRegistry(ctx, cfg, protectedTags(cfg, prev), withProvider)
 	if err != nil {
 		return nil, err
 	}
-	reg, err := newRegistry(ctx, cfg, protectedTags(cfg, prev), withProvider)
+	if awaitingImage(cfg, prev) {
+		return awaitingImageOutputs(ctx, cfg, reg), nil
+	}
+	net, err := newNetwork(ctx, cfg, provider)
 	if err != nil {
 		return nil, err
 	}
@@ -119,5 +122,38 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 		OutputDashboardURL:           dashboardURL,
 		OutputAccessLogsBucket:       accessLogsBucket,
 		OutputContractVersion:        pulumi.String(ContractVersion).ToStringOutput(),
+		OutputDeploymentState:        pulumi.String(StateDeployed).ToStringOutput(),
 	}, nil
+}
+
+// awaitingImageOutputs are the outputs of a stack that has never run an image:
+// it has only its registry, so every output names the registry, says what the
+// stack is, or is empty. Never an unknown: the old targeted first deploy left the
+// engine's unknown sentinel in every output of a resource it skipped.
+func awaitingImageOutputs(ctx *pulumi.Context, cfg *Config, reg *Registry) Outputs {
+	_ = ctx.Log.Warn(fmt.Sprintf("stack %q has never run an image: this update creates only its ECR repository. "+
+		"Push an image to it (the ecrRepositoryUrl output), then deploy it: %s=<tag> pulumi up -s %s",
+		cfg.Stack, EnvImageTag, cfg.Stack), nil)
+	out := Outputs{
+		OutputECRRepositoryURL:  reg.Repository.RepositoryUrl,
+		OutputECRRepositoryName: reg.Repository.Name,
+		OutputECRRepositoryArn:  reg.Repository.Arn,
+		OutputContractVersion:   pulumi.String(ContractVersion).ToStringOutput(),
+		OutputDeploymentState:   pulumi.String(StateAwaitingImage).ToStringOutput(),
+		OutputTLS:               pulumi.String(tlsStatus(cfg)).ToStringOutput(),
+	}
+	for _, spec := range OutputContract {
+		if _, set := out[spec.Name]; set {
+			continue
+		}
+		switch spec.Name {
+		case OutputPublicSubnetIDs, OutputPrivateSubnetIDs:
+			out[spec.Name] = pulumi.StringArray{}.ToStringArrayOutput()
+		case OutputDeployTimeoutSeconds:
+			out[spec.Name] = pulumi.Int(0).ToIntOutput()
+		default:
+			out[spec.Name] = pulumi.String("").ToStringOutput()
+		}
+	}
+	return out
 }

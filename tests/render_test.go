@@ -246,7 +246,7 @@ func TestRenderWithoutImageTagShowsWhatPulumiUpWouldDo(t *testing.T) {
 		t.Fatal(code)
 	}
 	if !strings.Contains(stdout, "image <image the stack runs now>") ||
-		!strings.Contains(stdout, "On a stack that has never deployed, `pulumi up` refuses") {
+		!strings.Contains(stdout, "On a stack that has never run an image, `pulumi up` creates only its ECR repository") {
 		t.Fatalf("plan does not explain the kept image:\n%s", stdout)
 	}
 }

@@ -1,7 +1,7 @@
 package tests
 
 import (
-	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -155,7 +155,7 @@ func TestImageDigestPinsWhatRunsAndKeepsTheTagAsLabel(t *testing.T) {
 func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 	running := "123456789012.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:previous1"
 	r, err := offline.Run(offline.Options{
-		Dir: projectDir, Stack: "staging",
+		Dir: projectDir, Stack: "staging", Overrides: map[string]string{"imageTag": ""}, // explicitly no image
 		Previous: map[string]any{infra.OutputImage: running, infra.OutputImageTag: "previous1"},
 	})
 	if err != nil {
@@ -173,18 +173,66 @@ func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 	}
 }
 
-func TestFirstDeployWithoutImageFailsBeforeCreatingAnything(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging"})
-	if !errors.Is(err, infra.ErrNoImage) {
-		t.Fatalf("want ErrNoImage, got %v", err)
+// TestFirstUpWithoutAnImageCreatesOnlyTheRegistry: a stack that has never run
+// an image cannot deploy one until it is pushed, and the push needs the
+// repository. So that first `pulumi up` creates the registry alone, says so in
+// deploymentState, and every other output is empty, never an unknown.
+func TestFirstUpWithoutAnImageCreatesOnlyTheRegistry(t *testing.T) {
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+		Overrides: map[string]string{"imageTag": "", "imageDigest": ""}}) // explicitly no image
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(err.Error(), "-c webservice:imageTag=<tag>") {
-		t.Fatalf("message must say how to fix it: %v", err)
-	}
+	var custom []string
 	for _, res := range r.Resources {
-		if res.Type != typeStackRef {
-			t.Errorf("registered %s %s before failing; want nothing but the read of the stack's outputs", res.Type, res.Name)
+		if res.Custom {
+			custom = append(custom, res.Type)
 		}
+	}
+	slices.Sort(custom)
+	want := []string{"aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repository:Repository", "pulumi:providers:aws"}
+	if !slices.Equal(custom, want) {
+		t.Fatalf("created %v, want only %v", custom, want)
+	}
+	if r.Outputs[infra.OutputDeploymentState] != infra.StateAwaitingImage ||
+		r.Outputs[infra.OutputECRRepositoryName] != "webservice-staging" || r.Outputs[infra.OutputURL] != "" ||
+		r.Outputs[infra.OutputServiceName] != "" || r.Outputs[infra.OutputImage] != "" {
+		t.Fatalf("outputs = %v", r.Outputs)
+	}
+}
+
+// TestNoOutputIsEverUnknownOrTheSentinel runs every state a stack can be in and
+// checks each output is a real value (offline.Run fails on an unknown output).
+func TestNoOutputIsEverUnknownOrTheSentinel(t *testing.T) {
+	const sentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+	running := map[string]any{infra.OutputImage: "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:v1",
+		infra.OutputImageTag: "v1"}
+	states := []struct {
+		name     string
+		ov       map[string]string
+		previous map[string]any
+		state    string
+	}{
+		{"first up, no image", map[string]string{"imageTag": ""}, nil, infra.StateAwaitingImage},
+		{"deploy", map[string]string{"imageTag": "v2"}, running, infra.StateDeployed},
+		{"first deploy with an image", map[string]string{"imageTag": "v1"}, nil, infra.StateDeployed},
+		{"infrastructure-only update keeps the image", map[string]string{"imageTag": ""}, running, infra.StateDeployed},
+	}
+	for _, s := range states {
+		t.Run(s.name, func(t *testing.T) {
+			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: s.ov, Previous: s.previous})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Outputs) != len(infra.OutputContract) || r.Outputs[infra.OutputDeploymentState] != s.state {
+				t.Fatalf("%d outputs, state %v", len(r.Outputs), r.Outputs[infra.OutputDeploymentState])
+			}
+			for name, v := range r.Outputs {
+				if v == nil || strings.Contains(fmt.Sprint(v), sentinel) {
+					t.Errorf("output %s = %v", name, v)
+				}
+			}
+		})
 	}
 }
 

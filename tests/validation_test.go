@@ -36,6 +36,12 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 			"webservice:deploymentMaximumPercent", "could never progress"},
 		{"rejects a matcher outside 200-499", "staging", map[string]string{"healthCheckMatcher": "200-599"},
 			"webservice:healthCheckMatcher", "each end of a range"},
+		{"rejects a misspelt key, naming the closest", "staging", map[string]string{"helthCheckPath": "/x"},
+			"webservice:helthCheckPath", "did you mean webservice:healthCheckPath?"},
+		{"rejects an aws: key the provider does not declare", "staging", map[string]string{"aws:regoin": "us-east-1"},
+			"aws:regoin", "did you mean aws:region?"},
+		{"rejects a namespace nothing reads", "staging", map[string]string{"webservce:cpu": "512"},
+			"webservce:cpu", "nothing reads webservce: keys; did you mean webservice:cpu?"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

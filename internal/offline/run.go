@@ -3,7 +3,9 @@ package offline
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"sort"
+	"sync"
 
 	"github.com/example/webservice/infra"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -82,6 +84,14 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 		rec.previous = map[string]any{}
 	}
 
+	// The real language host hands a Go program its config in PULUMI_CONFIG (the
+	// program lists the configured keys from it); do the same for this run.
+	restore, err := setEnvConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
+
 	outputs := map[string]any{}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outs, err := program(ctx)
@@ -92,6 +102,11 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 			res, err := internals.UnsafeAwaitOutput(ctx.Context(), out)
 			if err != nil {
 				return fmt.Errorf("resolve output %q: %w", name, err)
+			}
+			if !res.Known {
+				// The real engine would store its unknown sentinel in the stack's
+				// outputs, which every consumer would then read.
+				return fmt.Errorf("output %q is unknown after the update", name)
 			}
 			outputs[name] = res.Value
 		}
@@ -119,6 +134,27 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 		return result, err
 	}
 	return result, nil
+}
+
+// envMu serialises runs: PULUMI_CONFIG is process-wide.
+var envMu sync.Mutex
+
+func setEnvConfig(cfg map[string]string) (restore func(), err error) {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode config: %w", err)
+	}
+	envMu.Lock()
+	old, had := os.LookupEnv(pulumi.EnvConfig)
+	os.Setenv(pulumi.EnvConfig, string(b))
+	return func() {
+		if had {
+			os.Setenv(pulumi.EnvConfig, old)
+		} else {
+			os.Unsetenv(pulumi.EnvConfig)
+		}
+		envMu.Unlock()
+	}, nil
 }
 
 // azCount is how many subnets of each kind the made-up awsx VPC answers with:

@@ -147,8 +147,8 @@ func Stack(dir, stack string, overrides map[string]string) (*Preview, error) {
 	if cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" {
 		opts.Previous = map[string]any{infra.OutputImage: runningImage, infra.OutputImageTag: runningImage}
 		notes = append(notes, fmt.Sprintf("%s is not set, so this shows an update that keeps the image the stack "+
-			"runs now (read from its last outputs). On a stack that has never deployed, `pulumi up` refuses "+
-			"with nothing created. To render a deploy: -c imageTag=<tag>.", infra.Namespace+":imageTag"))
+			"runs now (read from its last outputs). On a stack that has never run an image, `pulumi up` creates "+
+			"only its ECR repository. To render a deploy: -c imageTag=<tag>.", infra.Namespace+":imageTag"))
 	}
 	result, err := offline.Run(opts)
 	if err != nil {

@@ -1,0 +1,105 @@
+package infra
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// A misspelt key is not an error to Pulumi: `-c helthCheckPath=/x` sets a key
+// nothing reads, and the stack deploys with the default. So every key in the
+// stack's config must be one this program reads, one the AWS provider declares,
+// or Pulumi's own; anything else is refused, naming the closest known key.
+
+// awsProviderConfigKeys are the keys pulumi-aws v6.83.4 declares (its
+// sdk/go/aws/config/config.go; a test keeps this list equal to it).
+var awsProviderConfigKeys = []string{
+	"accessKey", "allowedAccountIds", "assumeRole", "assumeRoleWithWebIdentity", "customCaBundle",
+	"defaultTags", "endpoints", "forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure",
+	"maxRetries", "noProxy", "profile", "region", "retryMode", "secretKey", "sharedConfigFiles",
+	"sharedCredentialsFiles", "skipCredentialsValidation", "skipMetadataApiCheck", "skipRegionValidation",
+	"skipRequestingAccountId", "stsRegion", "token", "tokenBucketRateLimiterCapacity",
+	"useDualstackEndpoint", "useFipsEndpoint",
+}
+
+// AWSProviderConfigKeys returns the aws: keys the provider declares, for tests.
+func AWSProviderConfigKeys() []string { return append([]string(nil), awsProviderConfigKeys...) }
+
+// knownKeys is every fully qualified key a stack may set.
+func knownKeys() []string {
+	var keys []string
+	for _, k := range ConfigKeys {
+		keys = append(keys, k.FullName())
+	}
+	for _, k := range awsProviderConfigKeys {
+		keys = append(keys, "aws:"+k)
+	}
+	return keys
+}
+
+// checkKnownKeys records a problem for each configured key nothing reads.
+func checkKnownKeys(p *problems, configured map[string]string) {
+	known := knownKeys()
+	keys := make([]string, 0, len(configured))
+	for k := range configured {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if strings.HasPrefix(k, "pulumi:") || containsFold(known, k) {
+			continue
+		}
+		want := "a key this program reads (see Pulumi.yaml)"
+		if ns, _, _ := strings.Cut(k, ":"); ns != Namespace && ns != "aws" {
+			want = fmt.Sprintf("a key of the %s: or aws: namespace: nothing reads %s: keys", Namespace, ns)
+		}
+		if near := closest(k, known); near != "" {
+			want += "; did you mean " + near + "?"
+		}
+		p.add(k, configured[k], want)
+	}
+}
+
+// closest is the known key nearest to k, if it is near enough to be a typo.
+func closest(k string, known []string) string {
+	best, bestDist := "", 0
+	for _, c := range known {
+		d := levenshtein.Distance(strings.ToLower(k), strings.ToLower(c), nil)
+		if best == "" || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if bestDist > 3 {
+		return ""
+	}
+	return best
+}
+
+// configuredKeys is the stack's config as the engine hands it to the program:
+// the PULUMI_CONFIG environment variable, a JSON object. Under the real CLI the
+// language host sets it; internal/offline sets it the same way. nil when it is
+// unset (no check is possible). Secret values are blanked, so a misspelt secret
+// key is named without printing the secret.
+func configuredKeys() (map[string]string, error) {
+	raw := os.Getenv(pulumi.EnvConfig)
+	if raw == "" {
+		return nil, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		return nil, fmt.Errorf("read the stack's config from %s: %w", pulumi.EnvConfig, err)
+	}
+	var secret []string
+	_ = json.Unmarshal([]byte(os.Getenv(pulumi.EnvConfigSecretKeys)), &secret)
+	for _, k := range secret {
+		if _, ok := m[k]; ok {
+			m[k] = "[secret]"
+		}
+	}
+	return m, nil
+}
