@@ -369,11 +369,20 @@ func TestBucketPolicyNamesTheRegionsLogDeliveryAccountOrOnlyTheServicePrincipal(
 
 func TestAUidWithoutAGroupIsWarnedAbout(t *testing.T) {
 	c := validStaging()
+	c.PermissionsBoundaryArn = "arn:aws:iam::210987654321:policy/webservice/webservice-staging-boundary"
 	if w := c.Warnings(); len(w) != 0 {
 		t.Fatalf("the default user %s warns: %v", c.ContainerUser, w)
 	}
 	c.ContainerUser = "10001"
 	if w := c.Warnings(); len(w) != 1 || !strings.Contains(w[0], "gid 0") || !strings.Contains(w[0], "10001:10001") {
+		t.Fatalf("warnings = %v", w)
+	}
+}
+
+func TestAStackWithoutTheCIBoundaryIsWarnedAbout(t *testing.T) {
+	w := validStaging().Warnings()
+	if len(w) != 1 || !strings.Contains(w[0], "webservice:permissionsBoundaryArn is not set") ||
+		!strings.Contains(w[0], "stagingPermissionsBoundaryArn") {
 		t.Fatalf("warnings = %v", w)
 	}
 }

@@ -15,5 +15,10 @@ func (c *Config) Warnings() []string {
 			"in most images; give a group too, e.g. %s:%s", key("containerUser"), c.ContainerUser,
 			c.ContainerUser, c.ContainerUser))
 	}
+	if c.PermissionsBoundaryArn == "" {
+		out = append(out, fmt.Sprintf("%s is not set: the CI deploy role from bootstrap/ may only create roles "+
+			"that carry the stack's boundary, so a CI deploy fails on iam:CreateRole; set it to bootstrap's "+
+			"%sPermissionsBoundaryArn output (README, set-up step 1)", key("permissionsBoundaryArn"), c.Stack))
+	}
 	return out
 }

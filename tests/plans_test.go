@@ -54,7 +54,9 @@ func allPlans(t *testing.T) []plan {
 		ov := append([]string{"accountId=" + testAccount, "permissionsBoundaryArn=" + boundary}, c.overrides...)
 		out = append(out, plan{c.name, deploy(t, c.stack, ov...)})
 	}
-	out = append(out, plan{"bootstrap", b})
+	wafCfg := bootstrapTestConfig()
+	wafCfg["waf"] = "true"
+	out = append(out, plan{"bootstrap", b}, plan{"bootstrap with WAF", mustBootstrap(t, wafCfg)})
 	return out
 }
 
