@@ -44,6 +44,10 @@ type Config struct {
 	// ImageDigest pins the image by content (sha256:...); it wins over ImageTag for
 	// what runs, while the tag stays as a label. Default: "".
 	ImageDigest string
+	// PromotionReaderArns are IAM roles of other accounts (production's deploy
+	// role) that may read this stack's images, to promote them by digest.
+	// Default: empty (no repository policy).
+	PromotionReaderArns []string
 	// ImageFromEnvironment is true when EnvImageTag or EnvImageDigest chose the
 	// image (not a config key).
 	ImageFromEnvironment bool
@@ -279,6 +283,7 @@ var ConfigKeys = []ConfigKey{
 	{"permissionsBoundaryArn", "string", func(c *Config) any { return &c.PermissionsBoundaryArn }},
 	{"imageTag", "string", func(c *Config) any { return &c.ImageTag }},
 	{"imageDigest", "string", func(c *Config) any { return &c.ImageDigest }},
+	{"promotionReaderArns", "array", func(c *Config) any { return &c.PromotionReaderArns }},
 	{"containerPort", "integer", func(c *Config) any { return &c.ContainerPort }},
 	{"containerUser", "string", func(c *Config) any { return &c.ContainerUser }},
 	{"cpu", "integer", func(c *Config) any { return &c.CPU }},

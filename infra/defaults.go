@@ -80,6 +80,7 @@ func DefaultConfig(stack string) *Config {
 	return &Config{
 		Stack:                           stack,
 		ServiceName:                     DefaultServiceName,
+		PromotionReaderArns:             []string{},
 		ContainerPort:                   DefaultContainerPort,
 		ContainerUser:                   DefaultContainerUser,
 		CPU:                             DefaultCPU,

@@ -49,6 +49,9 @@ func newRegistry(ctx *pulumi.Context, cfg *Config, protected []string, opts ...p
 		return nil, fmt.Errorf("create ecr lifecycle policy for %q: %w", name, err)
 	}
 
+	if err := newPromotionPolicy(ctx, cfg, comp, repo); err != nil {
+		return nil, err
+	}
 	if err := comp.done(ctx, pulumi.Map{"repositoryUrl": repo.RepositoryUrl}); err != nil {
 		return nil, err
 	}

@@ -72,6 +72,7 @@ func (c *Config) Validate() error {
 	c.validateNetwork(&p)
 	c.validateAppConfig(&p)
 	c.validateOperations(&p)
+	c.validatePromotion(&p)
 	c.validatePlaceholders(&p)
 	return p.err(c.Stack)
 }

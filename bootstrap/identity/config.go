@@ -48,6 +48,16 @@ type Config struct {
 	// WAF lets the deploy roles manage the stacks' WAFv2 web ACL (set it when a
 	// stack sets webservice:waf). Default: false.
 	WAF bool
+	// PromotionSourceStack is the service stack whose repository production is
+	// promoted from: the production deploy role may read (only) its images.
+	// Default: staging; "" grants nothing.
+	PromotionSourceStack string
+	// PromotionSourceAccountID and PromotionSourceRegion locate that stack's
+	// repository. Defaults: accountId and aws:region (one account). With staging
+	// in another account, also set webservice:promotionReaderArns on the staging
+	// stack to the productionDeployRoleArn output.
+	PromotionSourceAccountID string
+	PromotionSourceRegion    string
 }
 
 var (
@@ -61,6 +71,7 @@ var (
 	actionRe    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+\*?$`)
 	serviceRe   = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 	wildcardsRe = regexp.MustCompile(`[*?]`)
+	regionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
 )
 
 // LoadConfig reads and validates the config; every problem is reported at once.
@@ -93,8 +104,16 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		MainBranch:            get("mainBranch", "main"),
 		ProductionEnvironment: get("productionEnvironment", "production"),
 		PreviewRole:           true,
+		PromotionSourceStack:  get("promotionSourceStack", "staging"),
 	}
 	c.Region, _ = lookup(infra.RegionKey)
+	// Pulumi passes the declared "" defaults: empty means "the same as this stack".
+	if c.PromotionSourceAccountID = get("promotionSourceAccountId", ""); c.PromotionSourceAccountID == "" {
+		c.PromotionSourceAccountID = c.AccountID
+	}
+	if c.PromotionSourceRegion = get("promotionSourceRegion", ""); c.PromotionSourceRegion == "" {
+		c.PromotionSourceRegion = c.Region
+	}
 	if raw, ok := lookup(key("previewRole")); ok {
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
@@ -164,6 +183,25 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	for _, a := range c.BoundaryExtraActions {
 		if !actionRe.MatchString(a) || strings.HasSuffix(a, ":*") {
 			bad(key("boundaryExtraActions"), a, "an IAM action such as s3:GetObject (a verb wildcard like s3:Get* is allowed, service:* is not)")
+		}
+	}
+	if c.PromotionSourceStack != "" {
+		if !stackRe.MatchString(c.PromotionSourceStack) {
+			bad(key("promotionSourceStack"), c.PromotionSourceStack, "a service stack name, or empty to grant no promotion source")
+		}
+		if c.PromotionSourceStack == c.ProductionStack {
+			bad(key("promotionSourceStack"), c.PromotionSourceStack, "a stack other than webservice-bootstrap:productionStack")
+		}
+		// Defaulted from accountId, it is checked there.
+		switch src := c.PromotionSourceAccountID; {
+		case src == c.AccountID:
+		case !accountRe.MatchString(src):
+			bad(key("promotionSourceAccountId"), src, "the 12-digit account of the staging stack")
+		case infra.PlaceholderProblem(src) != "":
+			bad(key("promotionSourceAccountId"), src, "a real account id: "+infra.PlaceholderProblem(src))
+		}
+		if !regionRe.MatchString(c.PromotionSourceRegion) {
+			bad(key("promotionSourceRegion"), c.PromotionSourceRegion, "the AWS region of the staging stack, e.g. us-east-1")
 		}
 	}
 	if len(errs) > 0 {

@@ -51,7 +51,10 @@ func (s scope) resourceTagged(st iampolicy.Statement) iampolicy.Statement {
 // offers no resource-level permission the statement is read-only or names why.
 // tests/ evaluates it against every call a deploy of each stack makes
 // (internal/authz), so a missing permission fails here, not in an account.
-func deployPolicy(s scope, boundaryArn string, waf bool) iampolicy.Document {
+//
+// promoteFrom, for the production role, is the staging repository it copies
+// verified images out of (by digest, read-only); "" for none.
+func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iampolicy.Document {
 	repo := s.arn("ecr", "repository/"+s.prefix())
 	cluster := s.arn("ecs", "cluster/"+s.prefix())
 	services := s.arn("ecs", "service/"+s.prefix()+"/*")
@@ -80,6 +83,10 @@ func deployPolicy(s scope, boundaryArn string, waf bool) iampolicy.Document {
 			"ecr:PutImageScanningConfiguration", "ecr:PutImageTagMutability", "ecr:PutLifecyclePolicy",
 			"ecr:GetLifecyclePolicy", "ecr:DeleteLifecyclePolicy", "ecr:ListTagsForResource", "ecr:TagResource",
 			"ecr:UntagResource",
+			// The repository policy of webservice:promotionReaderArns.
+			"ecr:SetRepositoryPolicy", "ecr:GetRepositoryPolicy", "ecr:DeleteRepositoryPolicy",
+			// The pipeline fails a push with critical scan findings.
+			"ecr:DescribeImageScanFindings",
 			// Push and re-read the image.
 			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
 			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
@@ -184,6 +191,9 @@ func deployPolicy(s scope, boundaryArn string, waf bool) iampolicy.Document {
 	}
 	if waf {
 		sts = append(sts, wafStatements(s)...)
+	}
+	if promoteFrom != "" {
+		sts = append(sts, iampolicy.Allow("EcrReadPromotionSource", infra.PromotionReadActions, promoteFrom))
 	}
 	return iampolicy.New(sts...)
 }

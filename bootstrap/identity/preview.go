@@ -10,6 +10,7 @@ func previewPolicy() iampolicy.Document {
 		"ec2:Describe*",
 		"ecs:Describe*", "ecs:List*",
 		"ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
+		"ecr:GetRepositoryPolicy",
 		"elasticloadbalancing:Describe*",
 		"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
 		"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",

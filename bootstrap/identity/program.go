@@ -20,8 +20,10 @@ const (
 	OutputProductionPermissionsBoundaryArn = "productionPermissionsBoundaryArn"
 )
 
-// maxSession covers a deploy: build, push, a rollout and, worst case, its rollback.
-const maxSession = 2 * 60 * 60
+// MaxSessionSeconds covers a deploy: build, push, a rollout and, worst case,
+// the reconcile's second rollout. The deploy workflows ask for exactly this
+// (role-duration-seconds) and time their jobs out before it ends.
+const MaxSessionSeconds = 2 * 60 * 60
 
 // fixedName: every IAM name here is fixed and unique in the account, so a
 // replacement must delete the old resource before creating the new one.
@@ -66,7 +68,7 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		r, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 			Name:               pulumi.String(c.ServiceName + "-github-" + name),
 			Description:        pulumi.String(description),
-			MaxSessionDuration: pulumi.Int(maxSession),
+			MaxSessionDuration: pulumi.Int(MaxSessionSeconds),
 			AssumeRolePolicy: iampolicy.FromOutputs(func(v []string) iampolicy.Document {
 				return githubTrust(v[0], subject)
 			}, providerArn),
@@ -118,7 +120,15 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		if err != nil {
 			return nil, err
 		}
-		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document { return deployPolicy(s, v[0], c.WAF) }, boundary.Arn)
+		promoteFrom := ""
+		if d.stack == c.ProductionStack && c.PromotionSourceStack != "" {
+			src := scope{account: c.PromotionSourceAccountID, region: c.PromotionSourceRegion, service: c.ServiceName,
+				stack: c.PromotionSourceStack}
+			promoteFrom = src.arn("ecr", "repository/"+src.prefix())
+		}
+		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document {
+			return deployPolicy(s, v[0], c.WAF, promoteFrom)
+		}, boundary.Arn)
 		if err := inline("deploy-"+d.stack+"-policy", r, doc); err != nil {
 			return nil, err
 		}

@@ -43,6 +43,17 @@ var resourceSpecs = map[string]resourceSpec{
 		},
 	},
 
+	"aws:ecr/repositoryPolicy:RepositoryPolicy": {
+		source: tf("ecr/repository_policy.go") + " (create and update set the policy, then read it back)",
+		calls: func(r *res) []Call {
+			repo := r.arn("ecr", "repository/"+r.in("repository"))
+			calls := r.each(Create, repo, nil, "ecr:SetRepositoryPolicy")
+			calls = append(calls, r.each(Read, repo, nil, "ecr:GetRepositoryPolicy")...)
+			calls = append(calls, r.each(Update, repo, nil, "ecr:SetRepositoryPolicy")...)
+			return append(calls, r.each(Delete, repo, nil, "ecr:DeleteRepositoryPolicy")...)
+		},
+	},
+
 	"aws:ecs/cluster:Cluster": {
 		source: tf("ecs/cluster.go") + tagOnCreate,
 		calls: func(r *res) []Call {

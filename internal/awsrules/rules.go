@@ -130,6 +130,17 @@ var Rules = concat(
 			Kind: Forbidden, Pattern: manyWildcards, Source: "api: ECR lifecycle policy properties: at most 4 wildcards per tagPatternList string"},
 		enum("aws:ecr/lifecyclePolicy:LifecyclePolicy", "policy.#json.rules.*.action.type",
 			"api: ECR lifecycle policy properties: action type", "expire"),
+
+		// Only with webservice:promotionReaderArns (infra/promotion.go).
+		pattern("aws:ecr/repositoryPolicy:RepositoryPolicy", "repository", ecrName, "api: SetRepositoryPolicy repositoryName"),
+		pattern("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy.#json.Statement.*.Principal.AWS.*",
+			regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]+$`),
+			"api: SetRepositoryPolicy: a principal must be an existing IAM ARN (ECR refuses the policy otherwise)"),
+		jsonDoc("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy", "tf: ecr/repository_policy.go policy (verify.ValidIAMPolicyJSON)"),
+		compact("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy", 10240, "api: SetRepositoryPolicy policyText, 0-10240 characters"),
+		pattern("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy.#json.Statement.*.Sid", iamSid, srcIAMSid),
+		enum("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy.#json.Statement.*.Effect", "api: IAM JSON policy elements: Effect", "Allow", "Deny"),
+		enum("aws:ecr/repositoryPolicy:RepositoryPolicy", "policy.#json.Version", "api: IAM JSON policy elements: Version", "2012-10-17"),
 	},
 
 	// Cluster and logs.
