@@ -6,11 +6,14 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/render"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
 // renderCmd runs cmd/render's code in-process against the real stack files. For
@@ -41,9 +44,62 @@ func TestGoldenRenders(t *testing.T) {
 			if code != render.ExitOK {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
+			// The document records how long the render took, as the CLI records
+			// how long the preview took; pin it so the file is stable.
+			js = durationRe.ReplaceAllString(js, `"duration": 1000000,`)
 			compareGolden(t, filepath.Join("testdata", stack+".golden.json"), []byte(js))
 		})
 	}
+}
+
+var durationRe = regexp.MustCompile(`"duration": [0-9]+,`)
+
+// previewDigest is the document `pulumi preview --json` prints: the CLI's
+// PreviewDigest and PreviewStep (package display of pulumi/pulumi, v3.274.1) with
+// each state an apitype.ResourceV3. Decoding with unknown fields refused proves render
+// prints nothing a script written for the CLI would not know, except x-render.
+type previewDigest struct {
+	Config      map[string]string `json:"config"`
+	Steps       []previewStep     `json:"steps"`
+	Diagnostics []struct {
+		URN      string `json:"urn"`
+		Prefix   string `json:"prefix"`
+		Message  string `json:"message"`
+		Severity string `json:"severity"`
+	} `json:"diagnostics"`
+	Duration      int64           `json:"duration"`
+	ChangeSummary map[string]int  `json:"changeSummary"`
+	MaybeCorrupt  bool            `json:"maybeCorrupt"`
+	XRender       json.RawMessage `json:"x-render"`
+}
+
+type previewStep struct {
+	Op             string              `json:"op"`
+	URN            string              `json:"urn"`
+	Provider       string              `json:"provider"`
+	OldState       *apitype.ResourceV3 `json:"oldState"`
+	NewState       *apitype.ResourceV3 `json:"newState"`
+	DiffReasons    []string            `json:"diffReasons"`
+	ReplaceReasons []string            `json:"replaceReasons"`
+	DetailedDiff   map[string]struct {
+		Kind      string `json:"kind"`
+		InputDiff bool   `json:"inputDiff"`
+	} `json:"detailedDiff"`
+}
+
+func decodeDigest(t *testing.T, js string) (previewDigest, map[string]json.RawMessage) {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(js))
+	dec.DisallowUnknownFields()
+	var doc previewDigest
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("not the shape of pulumi preview --json: %v", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(js), &raw); err != nil {
+		t.Fatal(err)
+	}
+	return doc, raw
 }
 
 func TestPreviewJSONHasTheShapeOfPulumiPreview(t *testing.T) {
@@ -51,56 +107,173 @@ func TestPreviewJSONHasTheShapeOfPulumiPreview(t *testing.T) {
 	if code != 0 {
 		t.Fatal(code)
 	}
-	var doc struct {
-		Steps []struct {
-			Op       string `json:"op"`
-			URN      string `json:"urn"`
-			NewState struct {
-				Type    string         `json:"type"`
-				URN     string         `json:"urn"`
-				Custom  *bool          `json:"custom"`
-				Parent  string         `json:"parent"`
-				Protect *bool          `json:"protect"`
-				Inputs  map[string]any `json:"inputs"`
-				Outputs map[string]any `json:"outputs"`
-			} `json:"newState"`
-		} `json:"steps"`
-		ChangeSummary map[string]int `json:"changeSummary"`
+	doc, raw := decodeDigest(t, js)
+	for _, k := range []string{"config", "steps", "diagnostics", "duration", "changeSummary", "x-render"} {
+		if raw[k] == nil {
+			t.Errorf("top-level %q missing", k)
+		}
 	}
-	if err := json.Unmarshal([]byte(js), &doc); err != nil {
-		t.Fatal(err)
+	if doc.Duration <= 0 {
+		t.Errorf("duration = %d, want the time the render took, in nanoseconds", doc.Duration)
 	}
-	var stackOutputs map[string]any
 	creates := 0
 	for _, s := range doc.Steps {
-		if s.Op == "" || s.URN == "" || s.URN != s.NewState.URN || s.NewState.Type == "" ||
-			s.NewState.Custom == nil || s.NewState.Protect == nil || s.NewState.Inputs == nil {
+		ns := s.NewState
+		if s.Op == "" || s.URN == "" || ns == nil || string(ns.URN) != s.URN || ns.Type == "" {
 			t.Fatalf("incomplete step: %+v", s)
 		}
 		if s.Op == "create" {
 			creates++
+			// Nothing exists yet: no ids, no outputs, and no old state.
+			if ns.ID != "" || ns.Outputs != nil || s.OldState != nil {
+				t.Errorf("%s: a create has id %q, outputs %v, old state %v", s.URN, ns.ID, ns.Outputs, s.OldState)
+			}
 		}
-		if s.NewState.Type == render.StackType {
-			stackOutputs = s.NewState.Outputs
-		} else if s.NewState.Parent == "" {
+		switch {
+		case string(ns.Type) == render.StackType:
+			if ns.Outputs != nil || ns.Inputs != nil {
+				t.Errorf("the stack step carries inputs %v / outputs %v; the CLI's carries none", ns.Inputs, ns.Outputs)
+			}
+		case ns.Parent == "":
 			t.Errorf("%s has no parent", s.URN)
 		}
-		if s.NewState.Type == typeTargetGroup {
-			hc := s.NewState.Inputs["healthCheck"].(map[string]any)
+		if string(ns.Type) == typeTargetGroup {
+			hc := ns.Inputs["healthCheck"].(map[string]any)
 			if hc["healthyThreshold"] != 3.0 {
 				t.Errorf("healthCheck.healthyThreshold = %v", hc["healthyThreshold"])
 			}
 		}
-		if s.NewState.Type == typeALB && !*s.NewState.Protect {
+		if string(ns.Type) == typeALB && !ns.Protect {
 			t.Error("production ALB step is not protected")
 		}
+		if string(ns.Type) == typeService && (ns.CustomTimeouts == nil || ns.CustomTimeouts.Update <= 0) {
+			t.Errorf("service customTimeouts = %+v, want seconds as the engine stores them", ns.CustomTimeouts)
+		}
 	}
-	if len(stackOutputs) != len(infra.OutputContract) || stackOutputs[infra.OutputURL] == nil {
-		t.Errorf("stack outputs on the pulumi:pulumi:Stack step = %v", stackOutputs)
+	if strings.Count(js, `"detailedDiff": null`) != len(doc.Steps) {
+		t.Error("every step must carry detailedDiff, null for a create, as the CLI's do")
 	}
 	if doc.ChangeSummary["create"] != creates || creates < 20 {
 		t.Errorf("changeSummary = %v for %d creates", doc.ChangeSummary, creates)
 	}
+	var x struct {
+		Kind    string         `json:"kind"`
+		Outputs map[string]any `json:"outputs"`
+	}
+	if err := json.Unmarshal(doc.XRender, &x); err != nil {
+		t.Fatal(err)
+	}
+	if x.Kind != render.KindNewStack || len(x.Outputs) != len(infra.OutputContract) || x.Outputs[infra.OutputURL] == nil {
+		t.Errorf("x-render: kind %q, outputs %v", x.Kind, x.Outputs)
+	}
+}
+
+// stepOf finds a step by the last part of its URN.
+func stepOf(t *testing.T, doc previewDigest, typ, name string) previewStep {
+	t.Helper()
+	for _, s := range doc.Steps {
+		if string(s.NewState.Type) == typ && strings.HasSuffix(s.URN, "::"+name) {
+			return s
+		}
+	}
+	t.Fatalf("no step for %s %s", typ, name)
+	return previewStep{}
+}
+
+// A preview of a new stack cannot know what AWS assigns on create: every input
+// built from another resource's id or ARN is the engine's unknown sentinel, and
+// so is the provider's id in every provider reference. Values the program or a
+// provider's check sets stay known.
+func TestPreviewJSONShowsInputsFromOtherResourcesAsUnknown(t *testing.T) {
+	js, _, code := renderCmd(t, "-stack", "staging", "-c", "imageTag="+deployTag, "-json")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	doc, _ := decodeDigest(t, js)
+	svc := stepOf(t, doc, typeService, "service")
+	in := svc.NewState.Inputs
+	lb := in["loadBalancers"].([]any)[0].(map[string]any)
+	nc := in["networkConfiguration"].(map[string]any)
+	for what, v := range map[string]any{
+		"cluster": in["cluster"], "taskDefinition": in["taskDefinition"], "loadBalancers[0].targetGroupArn": lb["targetGroupArn"],
+		"networkConfiguration.subnets": nc["subnets"], "networkConfiguration.securityGroups[0]": nc["securityGroups"].([]any)[0],
+	} {
+		if v != render.UnknownValue {
+			t.Errorf("service %s = %v, want the unknown sentinel %s", what, v, render.UnknownValue)
+		}
+	}
+	if lb["containerPort"] != 8443.0 || in["name"] != "webservice" || nc["assignPublicIp"] != false {
+		t.Errorf("known inputs lost: %v", in)
+	}
+	if !strings.HasSuffix(svc.Provider, "::"+render.UnknownValue) || svc.NewState.Provider != svc.Provider {
+		t.Errorf("provider reference = %q, want the new provider's unknown id", svc.Provider)
+	}
+	if ref := stepOf(t, doc, "pulumi:pulumi:StackReference", "previous-deployment"); ref.Op != "read" ||
+		!ref.NewState.External || ref.NewState.ID == "" {
+		t.Errorf("StackReference step = %+v, want a read of an external resource by its id", ref)
+	}
+	if i := strings.Index(js, `"x-render"`); strings.Contains(js[:i], "arn:aws:ecs:") {
+		t.Errorf("a made-up ECS ARN appears outside x-render: the steps must show only what a preview knows")
+	}
+	if len(doc.Diagnostics) == 0 || doc.Diagnostics[0].Severity != "warning" ||
+		!strings.HasPrefix(doc.Diagnostics[0].Message, "warning: ") {
+		t.Errorf("diagnostics = %+v, want the program's warnings as the engine prints them", doc.Diagnostics)
+	}
+}
+
+// On a stack that exists, the CLI lists only what changes: each step with its
+// old state, the keys that differ and a detailed diff; unchanged resources are
+// counted as same. render -diff BASE -json is that preview, BASE being what runs.
+func TestPreviewJSONOfAnUpdateListsOnlyTheChanges(t *testing.T) {
+	base := baseRender(t, "imageTag=aaa111")
+	js, stderr, code := renderCmd(t, "-stack", "staging", "-c", "imageTag=bbb222", "-diff", base, "-json")
+	if code != render.ExitChanges {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	doc, _ := decodeDigest(t, js)
+	ops := map[string]string{}
+	for _, s := range doc.Steps {
+		ops[string(s.NewState.Type)] = s.Op
+	}
+	want := map[string]string{render.StackType: "same", "pulumi:pulumi:StackReference": "read",
+		typeTaskDef: "replace", typeService: "update", typeLifecycle: "update"}
+	if !maps.Equal(ops, want) {
+		t.Fatalf("steps = %v, want only the changes %v", ops, want)
+	}
+	td := stepOf(t, doc, typeTaskDef, "task")
+	if td.OldState == nil || td.OldState.ID == "" || td.OldState.Outputs == nil ||
+		!slices.Equal(td.ReplaceReasons, []string{"containerDefinitions"}) ||
+		!slices.Equal(td.DiffReasons, []string{"containerDefinitions"}) ||
+		td.DetailedDiff["containerDefinitions"].Kind != "update-replace" || td.NewState.ID != "" {
+		t.Errorf("task definition step = %+v", td)
+	}
+	svc := stepOf(t, doc, typeService, "service")
+	if svc.NewState.Inputs["taskDefinition"] != render.UnknownValue ||
+		svc.NewState.Inputs["cluster"] == render.UnknownValue || svc.OldState.Inputs["taskDefinition"] == render.UnknownValue {
+		t.Errorf("service inputs: taskDefinition must wait for the new revision, the cluster is known: new %v, old %v",
+			svc.NewState.Inputs["taskDefinition"], svc.OldState.Inputs["taskDefinition"])
+	}
+	if strings.HasSuffix(svc.Provider, render.UnknownValue) {
+		t.Errorf("the provider exists already, its id is known: %s", svc.Provider)
+	}
+	resources := 0
+	for _, s := range strings.Split(strings.TrimSpace(mustRead(t, base)), "\n") {
+		if strings.Contains(s, `"op": "create"`) {
+			resources++
+		}
+	}
+	if doc.ChangeSummary["same"] != resources-3 || doc.ChangeSummary["update"] != 2 || doc.ChangeSummary["replace"] != 1 {
+		t.Errorf("changeSummary = %v, want %d same, 2 update, 1 replace", doc.ChangeSummary, resources-3)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // baseRender writes a -json render of staging with the given overrides to a file.
@@ -132,11 +305,15 @@ func diffAgainst(t *testing.T, base string, overrides ...string) (*render.Diff, 
 		t.Fatalf("stderr: %s", stderr)
 	}
 	js, _, _ := renderCmd(t, append(args, "-json")...)
-	var d render.Diff
-	if err := json.Unmarshal([]byte(js), &d); err != nil {
+	var doc struct {
+		XRender struct {
+			Diff render.Diff `json:"diff"`
+		} `json:"x-render"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
 		t.Fatal(err)
 	}
-	return &d, text, code
+	return &doc.XRender.Diff, text, code
 }
 
 func changedTypes(d *render.Diff) map[string]string {
@@ -277,7 +454,23 @@ func TestRenderWarnsWhenSettingsFightEachOther(t *testing.T) {
 		}
 	}
 	clean, _, _ := renderCmd(t, "-stack", "staging", "-c", "imageTag=x")
-	if strings.Contains(clean, "warning:") {
-		t.Errorf("the stack's own settings warn:\n%s", clean)
+	for _, fight := range []string{"warning: healthCheckGracePeriod", "warning: deregistrationDelay", "cannot progress"} {
+		if strings.Contains(clean, fight) {
+			t.Errorf("the stack's own settings fight each other (%s):\n%s", fight, clean)
+		}
+	}
+}
+
+// The program takes the image from WEBSERVICE_IMAGE_TAG as from imageTag; the
+// render must then show that deploy, not an update that keeps the running image.
+func TestRenderTakesTheImageFromTheEnvironmentAsTheProgramDoes(t *testing.T) {
+	t.Setenv(infra.EnvImageTag, "env123")
+	stdout, stderr, code := renderCmd(t, "-stack", "staging")
+	if code != render.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "webservice-staging:env123") || strings.Contains(stdout, "<image the stack runs now>") ||
+		strings.Contains(stdout, "keeps the image") {
+		t.Fatalf("plan does not deploy the image from %s:\n%s", infra.EnvImageTag, stdout)
 	}
 }

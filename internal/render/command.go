@@ -1,13 +1,13 @@
 package render
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
@@ -31,23 +31,36 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// flagArgs names each flag's argument in the help: Go's flag package would take
+// it from a back-quoted word in the usage sentence, or print "string".
+var flagArgs = map[string]string{
+	"stack": "NAME", "dir": "DIR", "c": "key=value", "diff": "OLD.json", "output": "NAME",
+}
+
 // Command is cmd/render: it renders a stack offline and returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "stack to render: staging or production (required)")
-	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
-	asJSON := fs.Bool("json", false, "print the plan (or, with -diff, the diff) as JSON in the shape of `pulumi preview --json`")
-	diffFile := fs.String("diff", "", "compare with an earlier -json render and print what changed (exit 3 if anything did)")
-	output := fs.String("output", "", "print only this stack output's value (e.g. ecrRepositoryName), for scripts")
+	stack := fs.String("stack", "", "The stack to render, as its Pulumi.<stack>.yaml names it: staging or "+
+		"production, or shared in bootstrap/. Required.")
+	dir := fs.String("dir", ".", "The project directory, holding Pulumi.yaml and the stack files: . for the "+
+		"service, bootstrap for the CI identity project.")
+	asJSON := fs.Bool("json", false, "Print JSON in the shape of pulumi preview --json: a preview of the stack "+
+		"as if it were new or, with -diff, of the update from the -diff file. Render's own values are "+
+		"under x-render.")
+	diffFile := fs.String("diff", "", "Compare with an earlier render -json file and print what changed; "+
+		"exit 3 if anything did.")
+	output := fs.String("output", "", "Print only this stack output's value, for scripts (for example "+
+		"ecrRepositoryName).")
 	var overrides multiFlag
-	fs.Var(&overrides, "c", "config override key=value, as `pulumi up -c` (repeatable; the webservice: namespace is implied)")
+	fs.Var(&overrides, "c", "Override one config value, as pulumi up --config does; repeat it for more. "+
+		"A key without a namespace belongs to the project.")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: render -stack NAME [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n\n"+
+		fmt.Fprintf(stderr, "usage: render -stack NAME [-dir DIR] [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n\n"+
 			"Renders everything the stack declares, offline: no AWS account, no Pulumi CLI.\n"+
 			"Exit status: 0 rendered (with -diff: no changes), 1 invalid config or unreadable file,\n"+
 			"2 bad flags, 3 with -diff: the stack changed.\n\n")
-		fs.PrintDefaults()
+		printFlags(fs, stderr)
 	}
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
@@ -66,14 +79,14 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		ov[k] = v
 	}
 
-	preview, err := Stack(*dir, *stack, ov)
+	preview, err := Render(*dir, *stack, ov)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitError
 	}
 
 	if *output != "" {
-		v, ok := preview.Outputs()[*output]
+		v, ok := preview.Outputs[*output]
 		if !ok {
 			fmt.Fprintf(stderr, "render: -output %q: no such stack output (see the output contract in README.md)\n", *output)
 			return ExitUsage
@@ -106,9 +119,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	d := Compare(old, preview)
 	if *asJSON {
-		b, err := json.MarshalIndent(d, "", "  ")
+		b, err := preview.UpdateJSON(old, d)
 		if err == nil {
-			_, err = stdout.Write(append(b, '\n'))
+			_, err = stdout.Write(b)
 		}
 		if code := exitOn(err, stderr); code != ExitOK {
 			return code
@@ -122,6 +135,22 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	return ExitChanges
 }
 
+// printFlags prints each flag with its argument name and its sentence, then its
+// default when it has one worth saying.
+func printFlags(fs *flag.FlagSet, w io.Writer) {
+	fs.VisitAll(func(f *flag.Flag) {
+		line := "  -" + f.Name
+		if a := flagArgs[f.Name]; a != "" {
+			line += " " + a
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, f.Usage)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " Default: %s.", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
 func exitOn(err error, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "render:", err)
@@ -130,27 +159,36 @@ func exitOn(err error, stderr io.Writer) int {
 	return ExitOK
 }
 
-// Stack runs the program for a stack offline and builds its preview. Without an
-// image in config it renders what `pulumi up` would do on a deployed stack (keep
-// the running image) and says so in a note.
-func Stack(dir, stack string, overrides map[string]string) (*Preview, error) {
-	project, err := offline.LoadProject(dir)
+// Render runs a project's program for a stack offline and builds its preview.
+// For the service without an image in config it renders what `pulumi up` would
+// do on a deployed stack (keep the running image) and says so in a note.
+func Render(dir, stack string, overrides map[string]string) (*Preview, error) {
+	start := time.Now()
+	proj, err := projectIn(dir)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := project.StackConfig(dir, stack, overrides)
-	if err != nil {
-		return nil, err
-	}
-	var notes []string
 	opts := offline.Options{Dir: dir, Stack: stack, Overrides: overrides}
-	if cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" {
-		opts.Previous = map[string]any{infra.OutputImage: runningImage, infra.OutputImageTag: runningImage}
-		notes = append(notes, fmt.Sprintf("%s is not set, so this shows an update that keeps the image the stack "+
-			"runs now (read from its last outputs). On a stack that has never run an image, `pulumi up` creates "+
-			"only its ECR repository. To render a deploy: -c imageTag=<tag>.", infra.Namespace+":imageTag"))
+	var notes []string
+	if proj.service {
+		project, err := offline.LoadProject(dir)
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := project.StackConfig(dir, stack, overrides)
+		if err != nil {
+			return nil, err
+		}
+		// The program takes the image from the environment too (never saved).
+		if cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" &&
+			os.Getenv(infra.EnvImageTag) == "" && os.Getenv(infra.EnvImageDigest) == "" {
+			opts.Previous = map[string]any{infra.OutputImage: runningImage, infra.OutputImageTag: runningImage}
+			notes = append(notes, fmt.Sprintf("%s is not set, so this shows an update that keeps the image the stack "+
+				"runs now (read from its last outputs). On a stack that has never run an image, `pulumi up` creates "+
+				"only its ECR repository. To render a deploy: -c imageTag=<tag>.", infra.Namespace+":imageTag"))
+		}
 	}
-	result, err := offline.Run(opts)
+	result, err := offline.RunProgram(opts, proj.program)
 	if err != nil {
 		var ce *infra.ConfigError
 		if errors.As(err, &ce) {
@@ -158,15 +196,23 @@ func Stack(dir, stack string, overrides map[string]string) (*Preview, error) {
 		}
 		return nil, fmt.Errorf("render stack %q: %w", stack, err)
 	}
-	c, err := infra.ParseConfig(stack, func(k string) (string, bool) { v, ok := result.Config[k]; return v, ok })
-	if err != nil {
-		return nil, err
+	var estimate *Estimate
+	if proj.service {
+		c, err := infra.ParseConfig(stack, func(k string) (string, bool) { v, ok := result.Config[k]; return v, ok })
+		if err != nil {
+			return nil, err
+		}
+		if !c.HTTPS() {
+			notes = append(notes, "no certificateArn: this stack serves plain, unencrypted HTTP.")
+		}
+		for _, w := range c.Warnings() {
+			notes = append(notes, "warning: "+w)
+		}
+		e := NewEstimate(c)
+		estimate = &e
 	}
-	if !c.HTTPS() {
-		notes = append(notes, "no certificateArn: this stack serves plain, unencrypted HTTP.")
-	}
-	for _, w := range c.Warnings() {
-		notes = append(notes, "warning: "+w)
-	}
-	return NewPreview(result, NewEstimate(c), notes), nil
+	p := NewPreview(result, estimate, notes)
+	p.run = &rerun{opts: opts, program: proj.program, result: result}
+	p.Duration = time.Since(start)
+	return p, nil
 }

@@ -115,13 +115,30 @@ func describe(s State) string {
 	case "aws:iam/role:Role":
 		var doc struct {
 			Statement []struct {
-				Principal map[string]string `json:"Principal"`
+				Principal map[string]any            `json:"Principal"`
+				Condition map[string]map[string]any `json:"Condition"`
 			} `json:"Statement"`
 		}
 		if json.Unmarshal([]byte(in.str("assumeRolePolicy")), &doc) == nil && len(doc.Statement) > 0 {
-			add("assumed by %s", doc.Statement[0].Principal["Service"])
+			st := doc.Statement[0]
+			if svc, ok := st.Principal["Service"]; ok {
+				add("assumed by %v", svc)
+			} else if _, ok := st.Principal["Federated"]; ok {
+				// bootstrap/'s GitHub roles: who may assume them is the token's subject.
+				add("assumed with an OIDC token")
+				for k, v := range st.Condition["StringEquals"] {
+					if strings.HasSuffix(k, ":sub") {
+						add("subject %v", v)
+					}
+				}
+			}
 		}
-	case "aws:iam/rolePolicy:RolePolicy":
+		if name := in.str("name"); name != "" {
+			add("%s", name)
+		}
+	case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+		add("%s, audience %s", in.str("url"), strings.Join(in.list("clientIdLists"), ", "))
+	case "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy":
 		var doc struct {
 			Statement []struct {
 				Sid string `json:"Sid"`

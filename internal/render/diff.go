@@ -125,7 +125,7 @@ func Compare(old, cur *Preview) *Diff {
 	}
 	propagateReplacements(d, oldBy)
 	sort.Slice(d.Changes, func(i, j int) bool { return d.Changes[i].URN < d.Changes[j].URN })
-	d.Outputs = diffProps(old.Outputs(), cur.Outputs(), "")
+	d.Outputs = diffProps(old.Outputs, cur.Outputs, "")
 	return d
 }
 
@@ -202,7 +202,8 @@ func computedValues(s State) []string {
 	if s.ID != "" {
 		vals = append(vals, s.ID)
 	}
-	for _, k := range []string{"arn", "dnsName", "repositoryUrl"} {
+	// arnSuffix: alarms and the dashboard name the ALB and target group by it.
+	for _, k := range []string{"arn", "arnSuffix", "dnsName", "repositoryUrl"} {
 		if v, ok := s.Outputs[k].(string); ok && v != "" {
 			vals = append(vals, v)
 		}

@@ -17,8 +17,7 @@ var opSymbol = map[string]string{
 // matter, the stack outputs, the deploy-time estimate, notes and a summary.
 func WritePlan(w io.Writer, p *Preview) error {
 	ew := &errWriter{w: w}
-	ew.printf("Offline preview of stack %q (project %s). No cloud calls were made.\n\n",
-		p.Webservice.Stack, projectOf(p))
+	ew.printf("Offline preview of stack %q (project %s). No cloud calls were made.\n\n", p.Stack, p.Project)
 
 	children := map[string][]Step{}
 	var root Step
@@ -53,7 +52,7 @@ func WritePlan(w io.Writer, p *Preview) error {
 	}
 
 	ew.printf("\nOutputs:\n")
-	outs := root.NewState.Outputs
+	outs := p.Outputs
 	names := make([]string, 0, len(outs))
 	for k := range outs {
 		names = append(names, k)
@@ -67,22 +66,23 @@ func WritePlan(w io.Writer, p *Preview) error {
 		return err
 	}
 
-	e := p.Webservice.Estimate
-	ew.printf("\nDeploy-time estimate (CHECKLIST.md section 3):\n")
-	ew.printf("    rollout            %s  (%d tasks, %d at a time, %d wave(s)", duration(e.RolloutSeconds), e.Tasks,
-		e.TasksAtOnce, e.Waves)
-	if e.AlarmBakeSeconds > 0 {
-		ew.printf(", then %s watching the deployment alarms", duration(e.AlarmBakeSeconds))
+	if e := p.Estimate; e != nil {
+		ew.printf("\nDeploy-time estimate (docs/deploy-time-model.md):\n")
+		ew.printf("    rollout            %s  (%d tasks, %d at a time, %d wave(s)", duration(e.RolloutSeconds), e.Tasks,
+			e.TasksAtOnce, e.Waves)
+		if e.AlarmBakeSeconds > 0 {
+			ew.printf(", then %s watching the deployment alarms", duration(e.AlarmBakeSeconds))
+		}
+		ew.printf(")\n")
+		ew.printf("    bad release found  %s  (circuit breaker trips after %d failed tasks)\n",
+			duration(e.DetectSeconds), e.BreakerThreshold)
+		ew.printf("    rolled back by     %s  after the deploy starts\n", duration(e.RollbackSeconds))
+		ew.printf("    pulumi up timeout  %s\n", duration(e.UpdateTimeoutSecs))
+		for _, warn := range e.Warnings {
+			ew.printf("    warning: %s\n", warn)
+		}
 	}
-	ew.printf(")\n")
-	ew.printf("    bad release found  %s  (circuit breaker trips after %d failed tasks)\n",
-		duration(e.DetectSeconds), e.BreakerThreshold)
-	ew.printf("    rolled back by     %s  after the deploy starts\n", duration(e.RollbackSeconds))
-	ew.printf("    pulumi up timeout  %s\n", duration(e.UpdateTimeoutSecs))
-	for _, warn := range e.Warnings {
-		ew.printf("    warning: %s\n", warn)
-	}
-	for _, n := range p.Webservice.Notes {
+	for _, n := range p.Notes {
 		ew.printf("\nNote: %s\n", n)
 	}
 	ew.printf("\nResources: %s\n", summary(p))
@@ -100,16 +100,6 @@ func order(s Step) int {
 		}
 	}
 	return len(ranks)
-}
-
-func projectOf(p *Preview) string {
-	for _, s := range p.Steps {
-		parts := strings.Split(s.URN, "::")
-		if len(parts) > 1 {
-			return parts[1]
-		}
-	}
-	return ""
 }
 
 func outputText(v any) string {
