@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"time"
 )
@@ -9,6 +10,7 @@ import (
 // Config is read from the environment the task definition sets.
 type Config struct {
 	Port            int           // PORT, default 8443
+	Host            string        // LISTEN_HOST: the address to listen on, e.g. 127.0.0.1; empty: every interface (what a task needs)
 	Version         string        // APP_VERSION, the image tag the pipeline deployed
 	CertFile        string        // TLS_CERT_FILE: PEM certificate; empty generates one at start
 	KeyFile         string        // TLS_KEY_FILE
@@ -23,6 +25,7 @@ const (
 func configFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		Port:            defaultPort,
+		Host:            getenv("LISTEN_HOST"),
 		Version:         getenv("APP_VERSION"),
 		CertFile:        getenv("TLS_CERT_FILE"),
 		KeyFile:         getenv("TLS_KEY_FILE"),
@@ -37,6 +40,10 @@ func configFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PORT: got %q, want a port 1-65535", v)
 		}
 		c.Port = p
+	}
+	if c.Host != "" && c.Host != "localhost" && net.ParseIP(c.Host) == nil {
+		return c, fmt.Errorf("LISTEN_HOST: got %q, want an IP address such as 127.0.0.1 or ::1, localhost, "+
+			"or nothing for every interface", c.Host)
 	}
 	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

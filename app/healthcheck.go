@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -14,7 +16,12 @@ const healthcheckTimeout = 3 * time.Second
 // healthcheck probes this container's own /health, so the container health check
 // needs no shell or curl in the image. Exit 0: healthy; 1: not.
 func healthcheck(cfg Config, stderr io.Writer) int {
-	return probe(fmt.Sprintf("https://127.0.0.1:%d/health", cfg.Port), stderr)
+	host := "127.0.0.1"
+	if ip := net.ParseIP(cfg.Host); cfg.Host == "localhost" || ip != nil && !ip.IsUnspecified() {
+		// The server listens on that address only.
+		host = cfg.Host
+	}
+	return probe("https://"+net.JoinHostPort(host, strconv.Itoa(cfg.Port))+"/health", stderr)
 }
 
 func probe(url string, stderr io.Writer) int {

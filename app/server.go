@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -39,11 +40,16 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // gracefully: the listener closes at once, in-flight requests get up to
 // cfg.ShutdownTimeout to finish.
 func serve(ctx context.Context, cfg Config, logger *slog.Logger, handler http.Handler) error {
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
+	ln, err := net.Listen("tcp", listenAddr(cfg))
 	if err != nil {
-		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+		return fmt.Errorf("listen on %s: %w", listenAddr(cfg), err)
 	}
 	return serveOn(ctx, ln, cfg, logger, handler)
+}
+
+// listenAddr is host:port; an empty LISTEN_HOST listens on every interface.
+func listenAddr(cfg Config) string {
+	return net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 }
 
 func serveOn(ctx context.Context, ln net.Listener, cfg Config, logger *slog.Logger, handler http.Handler) error {
