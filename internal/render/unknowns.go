@@ -9,7 +9,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // UnknownValue is the engine's sentinel for a value a preview cannot know yet
@@ -84,20 +83,8 @@ type previewMonitor struct {
 }
 
 func (m *previewMonitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	var parent string
-	var obj *structpb.Struct
-	switch {
-	case args.RegisterRPC != nil:
-		parent, obj = args.RegisterRPC.GetParent(), args.RegisterRPC.GetObject()
-	case args.ReadRPC != nil:
-		parent, obj = args.ReadRPC.GetParent(), args.ReadRPC.GetProperties()
-	}
+	parent, props, err := requestInputs(args)
 	urn := urnOf(m.stack, m.project, parent, args.TypeToken, args.Name)
-	// The mock monitor drops unknown inputs from args.Inputs; the request itself
-	// still carries them as the sentinel.
-	props, err := plugin.UnmarshalProperties(obj, plugin.MarshalOptions{
-		KeepUnknowns: true, KeepSecrets: true, KeepResources: true,
-	})
 	if err != nil {
 		return "", nil, fmt.Errorf("render: read the inputs of %s: %w", urn, err)
 	}
@@ -125,6 +112,22 @@ func (m *previewMonitor) NewResource(args pulumi.MockResourceArgs) (string, reso
 		}
 	}
 	return "", out, nil
+}
+
+// requestInputs reads a registration's or read's inputs from the request itself:
+// the mock monitor drops unknown inputs from MockResourceArgs.Inputs, the
+// request still carries them as the sentinel.
+func requestInputs(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	opts := plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true}
+	switch {
+	case args.RegisterRPC != nil:
+		props, err := plugin.UnmarshalProperties(args.RegisterRPC.GetObject(), opts)
+		return args.RegisterRPC.GetParent(), props, err
+	case args.ReadRPC != nil:
+		props, err := plugin.UnmarshalProperties(args.ReadRPC.GetProperties(), opts)
+		return args.ReadRPC.GetParent(), props, err
+	}
+	return "", args.Inputs, nil
 }
 
 // Call answers provider functions; like the recorder, it knows none.
