@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,8 +128,9 @@ func TestTriggersMatchTheSeed(t *testing.T) {
 	if at(workflow(t, "deploy.yml"), "on.workflow_call") == nil {
 		t.Error("deploy.yml is not reusable (workflow_call)")
 	}
-	if at(workflow(t, "rollback.yml"), "on.workflow_dispatch.inputs.image-tag") == nil {
-		t.Error("rollback has no manual image-tag input")
+	if at(workflow(t, "rollback.yml"), "on.workflow_dispatch.inputs.commit") == nil ||
+		at(workflow(t, "rollback.yml"), "on.workflow_dispatch.inputs.stack") == nil {
+		t.Error("rollback has no manual stack and commit inputs")
 	}
 	for _, f := range workflowFiles {
 		b, _ := os.ReadFile(filepath.Join(githubDir, "workflows", f))
@@ -162,11 +164,17 @@ func TestStagingProductionAndRollbackCallTheSameDeployWorkflow(t *testing.T) {
 			}
 		}
 	}
-	tags := map[string]string{"staging.yml": "${{ github.sha }}", "production.yml": "${{ github.event.release.tag_name }}"}
-	for file, tag := range tags {
+	// Staging builds the pushed commit; a release promotes its tag; a
+	// rollback returns production to the tag it runs from, staging to a commit.
+	refs := map[string][2]string{
+		"staging.yml":    {"build", "${{ github.sha }}"},
+		"production.yml": {"promote", "${{ github.event.release.tag_name }}"},
+		"rollback.yml":   {"rollback", "${{ inputs.stack == 'production' && github.ref_name || inputs.commit }}"},
+	}
+	for file, want := range refs {
 		for _, j := range jobs(t, workflow(t, file)) {
-			if at(j, "with.image-tag") != tag {
-				t.Errorf("%s tags images %v, want %s", file, at(j, "with.image-tag"), tag)
+			if at(j, "with.mode") != want[0] || at(j, "with.ref") != want[1] {
+				t.Errorf("%s deploys mode %v ref %v, want %s %s", file, at(j, "with.mode"), at(j, "with.ref"), want[0], want[1])
 			}
 		}
 	}
@@ -184,27 +192,20 @@ func TestDeployJobsNeedPassingTests(t *testing.T) {
 	if !runsAppTests {
 		t.Error("the test job does not build the app's test target")
 	}
+	if cond, _ := test["if"].(string); cond != "${{ inputs.mode == 'build' }}" {
+		t.Errorf("the test job runs when %q: it builds, so only for a staging push (mode build)", cond)
+	}
 	for _, name := range []string{"deploy-staging", "deploy-production"} {
 		j := js[name]
-		if j["needs"] != "test" {
-			t.Errorf("%s needs %v, want test", name, j["needs"])
+		if fmt.Sprint(j["needs"]) != "[plan test]" {
+			t.Errorf("%s needs %v, want [plan test]", name, j["needs"])
 		}
 		cond, _ := j["if"].(string)
 		// A failed or cancelled test job must stop the rollout; "skipped" only
-		// happens for rollbacks of an already-tested image.
+		// happens for promotions and rollbacks of an image staging tested.
 		if !strings.Contains(cond, "needs.test.result == 'success'") || strings.Contains(cond, "always()") ||
-			!strings.Contains(cond, "!cancelled()") {
+			!strings.Contains(cond, "!cancelled()") || !strings.Contains(cond, "needs.plan.result == 'success'") {
 			t.Errorf("%s runs when: %s", name, cond)
-		}
-	}
-}
-
-func TestOneRolloutPerEnvironmentAndNeverCancelled(t *testing.T) {
-	js := jobs(t, workflow(t, "deploy.yml"))
-	for name, group := range map[string]string{"deploy-staging": "deploy-staging", "deploy-production": "deploy-production"} {
-		c := js[name]["concurrency"]
-		if at(c, "group") != group || at(c, "cancel-in-progress") != false {
-			t.Errorf("%s concurrency = %v", name, c)
 		}
 	}
 }
@@ -226,6 +227,8 @@ func TestLeastPrivilegePermissions(t *testing.T) {
 		"staging.yml/deploy": true, "production.yml/deploy": true, "rollback.yml/rollback": true,
 		"deploy.yml/deploy-staging": true, "deploy.yml/deploy-production": true, "preview.yml/preview": true,
 	}
+	// Only staging's deploys write deployment records (what a release promotes).
+	recordJobs := map[string]bool{"staging.yml/deploy": true, "rollback.yml/rollback": true, "deploy.yml/deploy-staging": true}
 	for _, f := range workflowFiles {
 		wf := workflow(t, f)
 		if p, ok := wf["permissions"].(map[string]any); !ok || len(p) != 0 {
@@ -241,7 +244,8 @@ func TestLeastPrivilegePermissions(t *testing.T) {
 				t.Errorf("%s/%s: id-token = %v", f, name, perms["id-token"])
 			}
 			for scope, level := range perms {
-				if level == "write" && scope != "id-token" && !(f == "preview.yml" && scope == "pull-requests") {
+				if level == "write" && scope != "id-token" && !(f == "preview.yml" && scope == "pull-requests") &&
+					!(scope == "deployments" && recordJobs[f+"/"+name]) {
 					t.Errorf("%s/%s: %s: write", f, name, scope)
 				}
 			}
@@ -305,23 +309,38 @@ func TestForkPullRequestsSkipOnlyTheCloudPreview(t *testing.T) {
 	}
 }
 
-func TestDeployActionRollsOutTheTestedTagAndDigest(t *testing.T) {
-	a := loadYAML(t, deployAction)
+// actionSteps are the deploy action's steps by name, and their order.
+func actionSteps(t *testing.T) (map[string]map[string]any, []string) {
+	t.Helper()
+	steps := map[string]map[string]any{}
 	var names []string
-	var up map[string]any
-	for _, s := range at(a, "runs.steps").([]any) {
+	for _, s := range at(loadYAML(t, deployAction), "runs.steps").([]any) {
 		step := s.(map[string]any)
 		name, _ := step["name"].(string)
 		if name == "" {
 			name, _ = step["uses"].(string)
 		}
+		steps[name] = step
 		names = append(names, name)
-		if name == "Roll out (pulumi up)" {
-			up = step
-		}
 	}
-	order := []string{"Validate config and find the repository name", "Configure AWS credentials (OIDC)",
-		"Build and push the image", "Roll out (pulumi up)", "Verify the rollout", "Reconcile the stack with what runs"}
+	return steps, names
+}
+
+func run(step map[string]any) string  { s, _ := step["run"].(string); return s }
+func cond(step map[string]any) string { s, _ := step["if"].(string); return s }
+func envOf(step map[string]any) map[string]any {
+	e, _ := step["env"].(map[string]any)
+	return e
+}
+
+func TestDeployActionRollsOutTheImageByDigestThroughTheEnvironment(t *testing.T) {
+	steps, names := actionSteps(t)
+	order := []string{"Validate config and read the stack's settings", "Configure AWS credentials (OIDC)",
+		"Make the stack usable after an interrupted run", "Read what the stack runs now",
+		"Build and push the image", "Find the verified staging deploy of this commit", "Pin the image by digest",
+		"Copy the verified image into this stack's repository", "Check the image was built from this commit",
+		"Check the ECR scan for critical findings", "Roll out (pulumi up)", "Verify the rollout",
+		"Decide how to reconcile", "Reconcile the stack with what runs"}
 	last := -1
 	for _, want := range order {
 		i := slices.Index(names, want)
@@ -330,63 +349,81 @@ func TestDeployActionRollsOutTheTestedTagAndDigest(t *testing.T) {
 		}
 		last = i
 	}
-	run, _ := up["run"].(string)
-	if !strings.Contains(run, `webservice:imageTag=$IMAGE_TAG`) || !strings.Contains(run, `webservice:imageDigest=$IMAGE_DIGEST`) {
-		t.Errorf("pulumi up does not pass tag and digest:\n%s", run)
+	up := steps["Roll out (pulumi up)"]
+	env := envOf(up)
+	if env["WEBSERVICE_IMAGE_DIGEST"] != "${{ steps.image.outputs.digest }}" || env["WEBSERVICE_IMAGE_TAG"] != "${{ inputs.image-tag }}" {
+		t.Errorf("pulumi up gets image %v / %v, want the pinned digest and the release tag", env["WEBSERVICE_IMAGE_DIGEST"], env["WEBSERVICE_IMAGE_TAG"])
+	}
+	// --config would be saved into Pulumi.<stack>.yaml (issue 14).
+	for name, step := range steps {
+		if strings.Contains(run(step), "--config") || strings.Contains(run(step), " -c webservice:") {
+			t.Errorf("step %q passes config on the command line, which pulumi saves into the stack file", name)
+		}
+	}
+	if !strings.Contains(run(up), `bin/release" expect -outputs`) || !strings.Contains(run(up), `-digest "$WEBSERVICE_IMAGE_DIGEST"`) {
+		t.Errorf("pulumi up does not check the stack took the digest:\n%s", run(up))
+	}
+	pin := steps["Pin the image by digest"]
+	if envOf(pin)["DIGEST"] != "${{ steps.push.outputs.digest || steps.existing.outputs.digest || steps.verified.outputs.digest }}" {
+		t.Errorf("the digest deployed is %v", envOf(pin)["DIGEST"])
 	}
 }
 
-func TestFailedRolloutIsVerifiedThenReconciled(t *testing.T) {
-	steps := map[string]map[string]any{}
-	for _, s := range at(loadYAML(t, deployAction), "runs.steps").([]any) {
-		step := s.(map[string]any)
-		if name, ok := step["name"].(string); ok {
-			steps[name] = step
-		}
-	}
+func TestFailedRolloutIsVerifiedThenReconciledWithAnUpOfTheLiveRelease(t *testing.T) {
+	steps, _ := actionSteps(t)
 	verify := steps["Verify the rollout"]
-	if run, _ := verify["run"].(string); !strings.Contains(run, "pulumi stack output --json") || !strings.Contains(run, "go run ./cmd/verify") {
-		t.Errorf("verify step runs:\n%s", run)
+	if r := run(verify); !strings.Contains(r, "pulumi stack output --json") || !strings.Contains(r, "bin/verify") {
+		t.Errorf("verify step runs:\n%s", r)
 	}
-	if cond, _ := verify["if"].(string); !strings.Contains(cond, "steps.up.outcome") {
-		t.Errorf("verify must run even when pulumi up fails: if = %q", cond)
+	if verify["id"] != "verify" || !strings.Contains(cond(verify), "steps.up.outcome") {
+		t.Errorf("verify must have id verify and run even when pulumi up fails: id %v if %q", verify["id"], cond(verify))
+	}
+	before := steps["Read what the stack runs now"]
+	if !strings.Contains(run(before), "pulumi stack output --json") {
+		t.Errorf("the outputs before the deploy are not captured:\n%s", run(before))
+	}
+	decide := steps["Decide how to reconcile"]
+	if r := run(decide); !strings.HasPrefix(r, "bin/release reconcile -before") {
+		t.Errorf("the reconcile decision is not the tested Go rule:\n%s", r)
+	}
+	e := envOf(decide)
+	if e["BEFORE"] != "${{ steps.before.outputs.file }}" || e["UP"] != "${{ steps.up.outcome }}" || e["VERIFY"] != "${{ steps.verify.outcome }}" {
+		t.Errorf("decide gets %v", e)
 	}
 	reconcile := steps["Reconcile the stack with what runs"]
-	if cond, _ := reconcile["if"].(string); !strings.Contains(cond, "failure()") {
-		t.Errorf("reconcile runs when: %q", cond)
+	if cond(reconcile) != "${{ !cancelled() && steps.decide.outputs.action == 'restore' }}" {
+		t.Errorf("reconcile runs when %q", cond(reconcile))
 	}
-	if run, _ := reconcile["run"].(string); !strings.Contains(run, "pulumi refresh") {
-		t.Errorf("reconcile step runs:\n%s", run)
+	r := run(reconcile)
+	if !strings.Contains(r, "pulumi up --yes") || strings.Contains(r, "pulumi refresh") {
+		t.Errorf("reconcile must be an up (a refresh never rewrites outputs), runs:\n%s", r)
+	}
+	re := envOf(reconcile)
+	if re["WEBSERVICE_IMAGE_TAG"] != "${{ steps.decide.outputs.tag }}" || re["WEBSERVICE_IMAGE_DIGEST"] != "${{ steps.decide.outputs.digest }}" {
+		t.Errorf("reconcile deploys %v", re)
 	}
 }
 
-// TestTargetPatternsMatchTheStacksURNs keeps the URN patterns the deploy action
-// passes to --target in step with the program: a renamed resource would
-// otherwise make a first deployment or a reconcile silently target nothing.
-func TestTargetPatternsMatchTheStacksURNs(t *testing.T) {
-	b, err := os.ReadFile(deployAction)
-	if err != nil {
-		t.Fatal(err)
+// TestFirstDeployIsAPlainUpWithoutAnImage: no step targets a subset of the
+// stack, and the first deploy is an up with no image on a stack that runs none.
+func TestFirstDeployIsAPlainUpWithoutAnImage(t *testing.T) {
+	steps, _ := actionSteps(t)
+	for name, step := range steps {
+		if strings.Contains(run(step), "--target") {
+			t.Errorf("step %q uses --target", name)
+		}
 	}
-	patterns := regexp.MustCompile(`--target '([^']+)'`).FindAllStringSubmatch(string(b), -1)
-	if len(patterns) < 3 {
-		t.Fatalf("found %d --target patterns", len(patterns))
+	first := steps["Create the ECR repository on a first deployment"]
+	if cond(first) != "steps.before.outputs.needed == 'true'" || !strings.Contains(run(first), "pulumi up --yes") {
+		t.Errorf("first deploy: if %q, runs:\n%s", cond(first), run(first))
 	}
-	urns := deploy(t, "staging").ByURN()
-	for _, p := range patterns {
-		re := regexp.MustCompile("^" + strings.NewReplacer(`\*\*`, ".*", `\*`, "[^:]*").Replace(regexp.QuoteMeta(p[1])) + "$")
-		var matched []string
-		for _, r := range urns {
-			if re.MatchString(r.URN) {
-				matched = append(matched, r.Type)
-			}
+	for k := range envOf(first) {
+		if strings.HasPrefix(k, "WEBSERVICE_IMAGE") {
+			t.Errorf("the first up names an image (%s): it must create only the registry", k)
 		}
-		if len(matched) == 0 {
-			t.Errorf("--target %q matches no resource of the stack", p[1])
-		}
-		if strings.Contains(p[1], "Registry") && !slices.Contains(matched, typeRepository) {
-			t.Errorf("--target %q does not reach the ECR repository: %v", p[1], matched)
-		}
+	}
+	if !strings.Contains(run(steps["Read what the stack runs now"]), "bin/release first-deploy") {
+		t.Error("the first-deploy decision is not bin/release first-deploy (deploymentState)")
 	}
 }
 

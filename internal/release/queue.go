@@ -112,6 +112,9 @@ func Wait(ctx context.Context, g *GitHub, lane Lane, selfID int64, poll, timeout
 			}
 			rs, err := g.Runs(ctx, wf)
 			if err != nil {
+				if ctx.Err() != nil {
+					return giveUp(lane, timeout, last)
+				}
 				return err
 			}
 			runs[wf] = rs
@@ -131,9 +134,13 @@ func Wait(ctx context.Context, g *GitHub, lane Lane, selfID int64, poll, timeout
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("queue: gave up after %s waiting for earlier deploys of %s to finish: %s; "+
-				"this run deployed nothing: run it again once they have", timeout, lane.Stack, strings.Join(names, ", "))
+			return giveUp(lane, timeout, last)
 		case <-time.After(poll):
 		}
 	}
+}
+
+func giveUp(lane Lane, timeout time.Duration, ahead string) error {
+	return fmt.Errorf("queue: gave up after %s waiting for earlier deploys of %s to finish: %s; "+
+		"this run deployed nothing: run it again once they have", timeout, lane.Stack, ahead)
 }
