@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Errors verify sorts AWS answers into; each has its own exit code.
@@ -63,6 +64,13 @@ func short(err error) string {
 	var op *net.OpError
 	if errors.As(err, &op) {
 		return op.Error()
+	}
+	// An answer that is not the API's (an HTML error page, a proxy): say what
+	// came back, not the decoder's complaint.
+	var de *smithy.DeserializationError
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &de) && errors.As(err, &re) {
+		return fmt.Sprintf("HTTP %d with an answer that is not the AWS API's (is AWS_ENDPOINT_URL right?)", re.HTTPStatusCode())
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "no answer within the time budget"

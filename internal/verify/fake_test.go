@@ -33,6 +33,7 @@ type fakeAWS struct {
 	// ECS's scheduler started them.
 	tasks     []fakeTask
 	taskCalls int
+	html      bool // error answers are an HTML page, as from a wrong endpoint
 }
 
 // fakeTask is one task of the service: its revision and its ENI's address.
@@ -82,6 +83,12 @@ func (f *fakeAWS) describeServices(w http.ResponseWriter, body []byte) {
 	a := f.script[i]
 	f.mu.Unlock()
 
+	if a.status != 0 && f.html {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(a.status)
+		fmt.Fprint(w, "<html><body>Forbidden</body></html>")
+		return
+	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	if a.status != 0 {
 		w.Header().Set("X-Amzn-Errortype", a.errorType)

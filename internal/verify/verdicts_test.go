@@ -243,3 +243,16 @@ func TestMissingCredentialsSayWhereTheyWereLookedFor(t *testing.T) {
 		t.Error("called ECS without credentials")
 	}
 }
+
+func TestAnAnswerThatIsNotTheAPIsSaysSoInOneLine(t *testing.T) {
+	// A wrong AWS_ENDPOINT_URL, or a proxy's error page.
+	f := &fakeAWS{t: t, script: []fakeAnswer{{status: 403, errorType: "html"}}}
+	f.html = true
+	_, stderr, code := runVerify(t, f, outputsJSON(""), "-no-probe")
+	if code != ExitAPIError || !strings.Contains(stderr, "HTTP 403 with an answer that is not the AWS API's") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "deserialization failed") || strings.Contains(stderr, "RequestID") {
+		t.Errorf("SDK noise in:\n%s", stderr)
+	}
+}
