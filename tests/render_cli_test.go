@@ -143,3 +143,16 @@ func TestREADMELinksOnlyIntoTheRepository(t *testing.T) {
 		}
 	}
 }
+
+// The deploy action reads the repository name with -output; the stack outputs
+// moved from the stack's step to x-render, and -output must not care.
+func TestRenderOutputPrintsOneStackOutput(t *testing.T) {
+	stdout, stderr, code := renderCmd(t, "-stack", "staging", "-c", "imageTag="+deployTag, "-output", "ecrRepositoryName")
+	if code != render.ExitOK || stdout != "webservice-staging\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+	if _, stderr, code := renderCmd(t, "-stack", "staging", "-output", "nope"); code != render.ExitUsage ||
+		!strings.Contains(stderr, `"nope"`) {
+		t.Fatalf("unknown output: exit %d, %s", code, stderr)
+	}
+}
