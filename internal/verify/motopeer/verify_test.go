@@ -155,7 +155,7 @@ func TestInterruptStopsTheWaitAtOnce(t *testing.T) {
 			}
 			got, took := waitExit(t, cmd, stdout, stderr, 10*time.Second)
 			expect(t, got, 2, "interrupted before a verdict")
-			if took > 2*time.Second {
+			if took > 5*time.Second { // a verdict-less stop is immediate; 5 s allows a loaded machine
 				t.Errorf("took %s to stop after %s", took, sig)
 			}
 		})
