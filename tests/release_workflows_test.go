@@ -560,3 +560,24 @@ func TestTheImageIsBuiltForTheStacksArchitectureFromPinnedBaseImages(t *testing.
 		t.Error("Dependabot does not keep app/Dockerfile's base image digests current")
 	}
 }
+
+// TestCallersGrantWhatEveryCalledJobAsks: GitHub refuses to start a run whose
+// reusable workflow has a job asking more than the caller grants, even a job
+// its `if` would skip.
+func TestCallersGrantWhatEveryCalledJobAsks(t *testing.T) {
+	rank := map[any]int{nil: 0, "none": 0, "read": 1, "write": 2}
+	called := jobs(t, workflow(t, "deploy.yml"))
+	for _, f := range []string{"staging.yml", "production.yml", "rollback.yml"} {
+		for _, caller := range jobs(t, workflow(t, f)) {
+			granted, _ := caller["permissions"].(map[string]any)
+			for name, j := range called {
+				asked, _ := j["permissions"].(map[string]any)
+				for scope, level := range asked {
+					if rank[level] > rank[granted[scope]] {
+						t.Errorf("%s grants %s: %v, but deploy.yml/%s asks %v", f, scope, granted[scope], name, level)
+					}
+				}
+			}
+		}
+	}
+}
