@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 )
 
 // Exit codes: each failure mode has its own, so a pipeline can tell them apart.
@@ -136,7 +137,13 @@ func (r run) verify(ctx context.Context) int {
 	if tg, port := targetGroupOf(t, res.Service); tg == "" {
 		r.logf("targets not checked: the service has no load balancer and no -target-group was given")
 	} else {
-		tt, err := waitForTaskTargets(rctx, r.c, t, res.Service, tg, port, r.o.poll, r.logf)
+		// What is left of the budget, but at least one reading's worth: a rollout
+		// completing just before the budget ends still has its targets read.
+		floor := min(t.Budget, targetsFloor)
+		deadline, _ := rctx.Deadline()
+		tctx, tcancel := context.WithDeadline(ctx, later(deadline, time.Now().Add(floor)))
+		defer tcancel()
+		tt, err := waitForTaskTargets(tctx, r.c, t, res.Service, tg, port, r.o.poll, r.logf)
 		if ctx.Err() != nil {
 			return interrupted(r.stderr, ctx)
 		}
@@ -172,6 +179,17 @@ func (r run) verify(ctx context.Context) int {
 	r.logf("%s healthy: saw %s", url, strings.Join(probe.Seen, ", "))
 	r.logf("DEPLOYED %s", shortTaskDef(t.TaskDefinitionArn))
 	return ExitDeployed
+}
+
+// targetsFloor is the least time the target check gets, whatever the rollout
+// left of the budget.
+const targetsFloor = 30 * time.Second
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // failed reports an error that ended verification before a verdict.
