@@ -150,7 +150,7 @@ func (r run) verify(ctx context.Context) int {
 		if err != nil {
 			return r.failed(err)
 		}
-		if !tt.OK() {
+		if !tt.ok() {
 			fmt.Fprintf(r.stdout, "verify: UNHEALTHY: %s\n", tt.summary())
 			tt.write(r.stdout)
 			writeEvents(r.stdout, res.Service)

@@ -23,8 +23,8 @@ import (
 // tasks, DescribeTasks for each task's revision, group (service:NAME) and the
 // private IP of its ENI, which is the target id of an ip target group.
 
-// TaskTarget is one running task of the new revision and its target's health.
-type TaskTarget struct {
+// taskTarget is one running task of the new revision and its target's health.
+type taskTarget struct {
 	Task        string // task id
 	IP          string // private IPv4 of the task's ENI; "" when it has none
 	Port        int32
@@ -33,15 +33,15 @@ type TaskTarget struct {
 	Description string
 }
 
-// TaskTargets is how the new revision's tasks stand in the target group.
-type TaskTargets struct {
+// taskTargets is how the new revision's tasks stand in the target group.
+type taskTargets struct {
 	TargetGroupArn string
 	Revision       string // family:revision
 	Desired        int    // the PRIMARY deployment's desired count
-	Tasks          []TaskTarget
+	Tasks          []taskTarget
 }
 
-func (tt TaskTargets) healthy() int {
+func (tt taskTargets) healthy() int {
 	n := 0
 	for _, t := range tt.Tasks {
 		if t.State == "healthy" {
@@ -51,19 +51,19 @@ func (tt TaskTargets) healthy() int {
 	return n
 }
 
-// OK: at least one task, at least as many as desired, all of them healthy.
-func (tt TaskTargets) OK() bool {
+// ok: at least one task, at least as many as desired, all of them healthy.
+func (tt taskTargets) ok() bool {
 	n := len(tt.Tasks)
 	return n > 0 && n >= tt.Desired && tt.healthy() == n
 }
 
-func (tt TaskTargets) summary() string {
+func (tt taskTargets) summary() string {
 	return fmt.Sprintf("%d of %d tasks of %s healthy in target group %s",
 		tt.healthy(), max(len(tt.Tasks), tt.Desired), tt.Revision, tt.TargetGroupArn)
 }
 
 // write lists every task of the new revision with its target's state.
-func (tt TaskTargets) write(w io.Writer) {
+func (tt taskTargets) write(w io.Writer) {
 	if len(tt.Tasks) == 0 {
 		fmt.Fprintf(w, "No running task of %s found (ListTasks, DescribeTasks).\n", tt.Revision)
 		return
@@ -100,9 +100,9 @@ func targetGroupOf(t Target, svc *ecstypes.Service) (arn string, port int32) {
 }
 
 // readTaskTargets reads the new revision's running tasks and their targets.
-func readTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.Service, tg string, port int32) (TaskTargets, error) {
+func readTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.Service, tg string, port int32) (taskTargets, error) {
 	p := primary(svc)
-	tt := TaskTargets{TargetGroupArn: tg, Revision: shortTaskDef(t.TaskDefinitionArn), Desired: int(p.DesiredCount)}
+	tt := taskTargets{TargetGroupArn: tg, Revision: shortTaskDef(t.TaskDefinitionArn), Desired: int(p.DesiredCount)}
 	name := aws.ToString(svc.ServiceName)
 	var arns []string
 	pages := ecs.NewListTasksPaginator(c.ECS, &ecs.ListTasksInput{
@@ -128,7 +128,7 @@ func readTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.Ser
 				aws.ToString(task.Group) != "service:"+name || aws.ToString(task.LastStatus) != "RUNNING" {
 				continue
 			}
-			tt.Tasks = append(tt.Tasks, TaskTarget{Task: shortTaskDef(aws.ToString(task.TaskArn)), IP: eniAddress(task), Port: port})
+			tt.Tasks = append(tt.Tasks, taskTarget{Task: shortTaskDef(aws.ToString(task.TaskArn)), IP: eniAddress(task), Port: port})
 		}
 	}
 	health, err := c.ELB.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg)})
@@ -170,9 +170,9 @@ func eniAddress(task ecstypes.Task) string {
 // budget runs out (the last reading is returned, not OK). After a COMPLETED
 // rollout ECS has already waited for the health checks, so this rarely waits.
 func waitForTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.Service, tg string, port int32,
-	poll time.Duration, logf func(string, ...any)) (TaskTargets, error) {
+	poll time.Duration, logf func(string, ...any)) (taskTargets, error) {
 	failures := 0
-	var last *TaskTargets
+	var last *taskTargets
 	var lastErr error
 	said := ""
 	for {
@@ -181,7 +181,7 @@ func waitForTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.
 		case err == nil:
 			failures = 0
 			last = &tt
-			if tt.OK() {
+			if tt.ok() {
 				return tt, nil
 			}
 			if s := tt.summary(); s != said { // say each change once, not every poll
