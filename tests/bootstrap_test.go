@@ -59,6 +59,21 @@ func rolePolicy(t *testing.T, r *offline.Result, name string) []map[string]any {
 	return policyStatements(t, str(t, p.Inputs, "policy"))
 }
 
+// deployStatements are the statements of every policy of a stack's deploy role
+// (inline and the attached network policy).
+func deployStatements(t *testing.T, r *offline.Result, stack string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, p := range deployRole(t, r, stack) {
+		if p.Name == "deploy-"+stack+"-policy" {
+			out = append(out, rolePolicy(t, r, p.Name)...)
+			continue
+		}
+		out = append(out, policyStatements(t, str(t, r.Named("aws:iam/policy:Policy", p.Name).Inputs, "policy"))...)
+	}
+	return out
+}
+
 func actions(st map[string]any) []string {
 	var out []string
 	for _, a := range st["Action"].([]any) {
@@ -132,8 +147,8 @@ func TestNoPolicyGrantsAWholeServiceOrEverything(t *testing.T) {
 	for _, b := range r.OfType("aws:iam/policy:Policy") {
 		docs[b.Name] = policyStatements(t, str(t, b.Inputs, "policy"))
 	}
-	if len(docs) != 5 {
-		t.Fatalf("policies = %d, want preview, two deploy roles, two boundaries", len(docs))
+	if len(docs) != 7 {
+		t.Fatalf("policies = %d, want preview, two deploy roles with a network policy each, two boundaries", len(docs))
 	}
 	for name, sts := range docs {
 		for _, st := range sts {
@@ -153,7 +168,7 @@ func TestDeployRolePassesOnlyTheStacksRolesToEcsTasks(t *testing.T) {
 	r := mustBootstrap(t, nil)
 	for _, stack := range []string{"staging", "production"} {
 		var pass []map[string]any
-		for _, st := range rolePolicy(t, r, "deploy-"+stack+"-policy") {
+		for _, st := range deployStatements(t, r, stack) {
 			if slices.Contains(actions(st), "iam:PassRole") {
 				pass = append(pass, st)
 			}
@@ -178,7 +193,7 @@ func TestDeployRoleCreatesRolesOnlyWithItsStacksBoundary(t *testing.T) {
 	if boundary != "arn:aws:iam::210987654321:policy/webservice/webservice-staging-boundary" {
 		t.Fatalf("boundary = %v", boundary)
 	}
-	for _, st := range rolePolicy(t, r, "deploy-staging-policy") {
+	for _, st := range deployStatements(t, r, "staging") {
 		acts := actions(st)
 		if slices.Contains(acts, "iam:CreateRole") {
 			if st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["iam:PermissionsBoundary"] != boundary {
@@ -194,7 +209,7 @@ func TestDeployRoleCreatesRolesOnlyWithItsStacksBoundary(t *testing.T) {
 func TestDeployRoleIsScopedToItsOwnStack(t *testing.T) {
 	r := mustBootstrap(t, nil)
 	resources := map[string][]string{}
-	for _, st := range rolePolicy(t, r, "deploy-staging-policy") {
+	for _, st := range deployStatements(t, r, "staging") {
 		for _, res := range st["Resource"].([]any) {
 			resources[st["Sid"].(string)] = append(resources[st["Sid"].(string)], res.(string))
 		}
@@ -220,7 +235,10 @@ func TestDeployRoleIsScopedToItsOwnStack(t *testing.T) {
 	}
 	// Everything on "*" is a read, the ECR login, task definitions (no
 	// resource-level permissions), or conditioned on the stack's tags.
+	// EcsListThisStacksTasks: ListTasks is authorized on container instances
+	// (none on Fargate), so it is scoped by the ecs:cluster condition.
 	allowedStar := map[string]bool{"EcrLogin": true, "EcsTaskDefinitions": true, "LogsDescribe": true, "Describe": true,
+		"EcsListThisStacksTasks": true,
 		"ElbSetWebAcl":           true,
 		"Ec2ManageTaggedNetwork": true, "ElbCreateTagged": true, "ElbManageTagged": true, "AutoscalingTheService": true}
 	for sid, res := range resources {
@@ -287,7 +305,7 @@ func TestDeployRoleReachesWhatTheServiceStackCreates(t *testing.T) {
 	for _, stack := range Stacks {
 		svc := deploy(t, stack, "accountId="+testAccount)
 		resources := map[string][]string{}
-		for _, st := range rolePolicy(t, b, "deploy-"+stack+"-policy") {
+		for _, st := range deployStatements(t, b, stack) {
 			for _, r := range st["Resource"].([]any) {
 				resources[st["Sid"].(string)] = append(resources[st["Sid"].(string)], r.(string))
 			}

@@ -68,14 +68,14 @@ func TestDeployRoleMayMakeEveryCallADeployMakes(t *testing.T) {
 	for _, p := range servicePlans(t) {
 		t.Run(p.name, func(t *testing.T) {
 			b := bootstrapFor(t, p)
-			role := policy(t, b, typeRolePolicy, "deploy-"+p.result.Stack+"-policy", "policy")
+			role := deployRole(t, b, p.result.Stack)
 			calls, err := authz.Calls(p.result, env())
 			if err != nil {
 				t.Fatal(err)
 			}
 			denied := map[string]bool{}
 			for _, c := range calls {
-				d, err := authz.Evaluate([]authz.Policy{role}, nil, c.Request)
+				d, err := authz.Evaluate(role, nil, c.Request)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -170,7 +170,11 @@ func TestEveryDerivedCallIsARealActionOnItsResourceType(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range append(calls, runtime...) {
+		verify, err := authz.VerifyCalls(p.result, env())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range append(append(calls, runtime...), verify...) {
 			a, ok := ref.Action(c.Action)
 			switch {
 			case !ok:
@@ -272,4 +276,49 @@ func TestPreviewRoleMayMakeEveryRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDeployRoleMayMakeVerifysCalls: cmd/verify runs after `pulumi up` with the
+// same role; a denied read makes every verify exit 5 after a good rollout.
+func TestDeployRoleMayMakeVerifysCalls(t *testing.T) {
+	for _, p := range servicePlans(t) {
+		t.Run(p.name, func(t *testing.T) {
+			role := deployRole(t, bootstrapFor(t, p), p.result.Stack)
+			calls, err := authz.VerifyCalls(p.result, env())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range calls {
+				if d, _ := authz.Evaluate(role, nil, c.Request); !d.Allowed {
+					t.Errorf("AccessDenied: %s on %s (%s)", c.Action, c.Resource, d.Reason)
+				}
+			}
+		})
+	}
+}
+
+// deployRole is every policy of a stack's deploy role: its inline policy and
+// the managed policies attached to it (the network part, split off to stay
+// within IAM's inline-policy quota).
+func deployRole(t *testing.T, b *offline.Result, stack string) []authz.Policy {
+	t.Helper()
+	policies := []authz.Policy{policy(t, b, typeRolePolicy, "deploy-"+stack+"-policy", "policy")}
+	role := b.Named(typeRole, "deploy-"+stack)
+	if role == nil {
+		t.Fatalf("no deploy role for %s", stack)
+	}
+	for _, att := range b.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+		if att.Inputs["role"] != role.Outputs["name"] {
+			continue
+		}
+		for _, p := range b.OfType("aws:iam/policy:Policy") {
+			if p.Outputs["arn"] == att.Inputs["policyArn"] {
+				policies = append(policies, policy(t, b, "aws:iam/policy:Policy", p.Name, "policy"))
+			}
+		}
+	}
+	if len(policies) < 2 {
+		t.Fatalf("the %s deploy role has no managed policy attached", stack)
+	}
+	return policies
 }

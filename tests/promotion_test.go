@@ -77,7 +77,7 @@ func TestRepositoryPolicyPassesTheProviderRulesAndTheStagingDeployRole(t *testin
 		t.Errorf("no validation row: %s", u)
 	}
 	b := mustBootstrap(t, map[string]string{"productionStack": ""})
-	role := policy(t, b, typeRolePolicy, "deploy-staging-policy", "policy")
+	role := deployRole(t, b, "staging")
 	calls, err := authz.Calls(r, env())
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestRepositoryPolicyPassesTheProviderRulesAndTheStagingDeployRole(t *testin
 		if strings.Contains(c.Action, "RepositoryPolicy") {
 			policyCalls++
 		}
-		if d, err := authz.Evaluate([]authz.Policy{role}, nil, c.Request); err != nil || !d.Allowed {
+		if d, err := authz.Evaluate(role, nil, c.Request); err != nil || !d.Allowed {
 			t.Errorf("AccessDenied: %s %s on %s (%s %v)", c.Phase, c.Action, c.Resource, d.Reason, err)
 		}
 	}
@@ -158,16 +158,16 @@ func TestProductionDeployRoleMayPromoteFromStagingAndNothingMore(t *testing.T) {
 	for _, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
 			b := mustBootstrap(t, l.bootstrap)
-			prod := policy(t, b, typeRolePolicy, "deploy-production-policy", "policy")
+			prod := deployRole(t, b, "production")
 			read, write := promotionRequests(repo(l.stagingIn, "staging"), repo(l.production, "production"))
 			for _, req := range append(read, write...) {
-				if d, err := authz.Evaluate([]authz.Policy{prod}, nil, req); err != nil || !d.Allowed {
+				if d, err := authz.Evaluate(prod, nil, req); err != nil || !d.Allowed {
 					t.Errorf("production deploy role may not %s (%s %v)", req, d.Reason, err)
 				}
 			}
 			for _, a := range []string{"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:BatchDeleteImage", "ecr:SetRepositoryPolicy"} {
 				req := authz.Request{Action: a, Resource: repo(l.stagingIn, "staging")}
-				if d, _ := authz.Evaluate([]authz.Policy{prod}, nil, req); d.Allowed {
+				if d, _ := authz.Evaluate(prod, nil, req); d.Allowed {
 					t.Errorf("production deploy role may %s", req)
 				}
 			}
@@ -175,16 +175,16 @@ func TestProductionDeployRoleMayPromoteFromStagingAndNothingMore(t *testing.T) {
 	}
 	// The staging role never reads production's repository.
 	b := mustBootstrap(t, nil)
-	staging := policy(t, b, typeRolePolicy, "deploy-staging-policy", "policy")
+	staging := deployRole(t, b, "staging")
 	req := authz.Request{Action: "ecr:BatchGetImage", Resource: repo(testAccount, "production")}
-	if d, _ := authz.Evaluate([]authz.Policy{staging}, nil, req); d.Allowed {
+	if d, _ := authz.Evaluate(staging, nil, req); d.Allowed {
 		t.Errorf("staging deploy role may %s", req)
 	}
 	// No promotion source: production reads no other repository.
 	none := mustBootstrap(t, map[string]string{"promotionSourceStack": ""})
-	prod := policy(t, none, typeRolePolicy, "deploy-production-policy", "policy")
+	prod := deployRole(t, none, "production")
 	req = authz.Request{Action: "ecr:BatchGetImage", Resource: repo(testAccount, "staging")}
-	if d, _ := authz.Evaluate([]authz.Policy{prod}, nil, req); d.Allowed {
+	if d, _ := authz.Evaluate(prod, nil, req); d.Allowed {
 		t.Errorf("with promotionSourceStack \"\" the production role may still %s", req)
 	}
 }

@@ -48,14 +48,14 @@ func TestWAFNeedsTheBootstrapWAFSetting(t *testing.T) {
 	b := mustBootstrap(t, nil)
 	boundary, _ := b.Outputs["productionPermissionsBoundaryArn"].(string)
 	r := deploy(t, "production", "waf=true", "accountId="+testAccount, "permissionsBoundaryArn="+boundary)
-	role := policy(t, b, typeRolePolicy, "deploy-production-policy", "policy")
+	role := deployRole(t, b, "production")
 	calls, err := authz.Calls(r, env())
 	if err != nil {
 		t.Fatal(err)
 	}
 	denied := 0
 	for _, c := range calls {
-		if d, _ := authz.Evaluate([]authz.Policy{role}, nil, c.Request); !d.Allowed {
+		if d, _ := authz.Evaluate(role, nil, c.Request); !d.Allowed {
 			if !strings.HasPrefix(c.Action, "wafv2:") && c.Action != "elasticloadbalancing:SetWebAcl" {
 				t.Errorf("denied outside WAF: %s", c)
 			}

@@ -96,6 +96,12 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			"ecs:UpdateClusterSettings", "ecs:CreateService", "ecs:UpdateService", "ecs:DeleteService",
 			"ecs:DescribeServices", "ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource",
 		}, cluster, services),
+		// cmd/verify finds the new revision's tasks to check their target health.
+		// ListTasks is authorized on container instances (none on Fargate), so it
+		// is scoped by the ecs:cluster condition instead.
+		iampolicy.Allow("EcsListThisStacksTasks", []string{"ecs:ListTasks"}, "*").
+			When("ArnEquals", "ecs:cluster", cluster),
+		iampolicy.Allow("EcsDescribeThisStacksTasks", []string{"ecs:DescribeTasks"}, s.arn("ecs", "task/"+s.prefix()+"/*")),
 		iampolicy.Allow("EcsRegisterThisStacksTaskDefinitions", []string{"ecs:RegisterTaskDefinition"}, taskDefinitions),
 		// The provider registers revisions with the default tags, and ECS authorizes
 		// tagging a resource at creation separately.
@@ -196,6 +202,24 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 		sts = append(sts, iampolicy.Allow("EcrReadPromotionSource", infra.PromotionReadActions, promoteFrom))
 	}
 	return iampolicy.New(sts...)
+}
+
+// splitDeployPolicy keeps the deploy role within IAM's quota of 10,240
+// characters of inline policy per role: the network statements (EC2, ELB, WAF)
+// go to a managed policy of their own (6,144 characters each), attached to the
+// role. tests/ checks both sizes (internal/awsrules) and evaluates the role's
+// policies together.
+func splitDeployPolicy(doc iampolicy.Document) (inline, network iampolicy.Document) {
+	inline, network = iampolicy.New(), iampolicy.New()
+	for _, st := range doc.Statement {
+		switch {
+		case strings.HasPrefix(st.Sid, "Ec2"), strings.HasPrefix(st.Sid, "Elb"), strings.HasPrefix(st.Sid, "Waf"):
+			network.Statement = append(network.Statement, st)
+		default:
+			inline.Statement = append(inline.Statement, st)
+		}
+	}
+	return inline, network
 }
 
 // wafStatements let the deploy role manage the stack's WAFv2 web ACL (named

@@ -126,11 +126,28 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 				stack: c.PromotionSourceStack}
 			promoteFrom = src.arn("ecr", "repository/"+src.prefix())
 		}
-		doc := iampolicy.FromOutputs(func(v []string) iampolicy.Document {
-			return deployPolicy(s, v[0], c.WAF, promoteFrom)
+		inlineDoc := iampolicy.FromOutputs(func(v []string) iampolicy.Document {
+			in, _ := splitDeployPolicy(deployPolicy(s, v[0], c.WAF, promoteFrom))
+			return in
 		}, boundary.Arn)
-		if err := inline("deploy-"+d.stack+"-policy", r, doc); err != nil {
+		if err := inline("deploy-"+d.stack+"-policy", r, inlineDoc); err != nil {
 			return nil, err
+		}
+		_, network := splitDeployPolicy(deployPolicy(s, "", c.WAF, promoteFrom))
+		networkName := c.ServiceName + "-github-deploy-" + d.stack + "-network"
+		np, err := iam.NewPolicy(ctx, "deploy-"+d.stack+"-network", &iam.PolicyArgs{
+			Name:        pulumi.String(networkName),
+			Path:        pulumi.String("/" + c.ServiceName + "/"),
+			Description: pulumi.String("network part (EC2, ELB, WAF) of the " + s.prefix() + " deploy role"),
+			Policy:      network.JSON(),
+		}, opt, fixedName)
+		if err != nil {
+			return nil, fmt.Errorf("create iam policy %q: %w", networkName, err)
+		}
+		if _, err := iam.NewRolePolicyAttachment(ctx, "deploy-"+d.stack+"-network", &iam.RolePolicyAttachmentArgs{
+			Role: r.Name, PolicyArn: np.Arn,
+		}, opt); err != nil {
+			return nil, fmt.Errorf("attach iam policy %q: %w", networkName, err)
 		}
 		outputs[d.roleOutput] = r.Arn
 	}

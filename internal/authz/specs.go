@@ -156,6 +156,20 @@ var resourceSpecs = map[string]resourceSpec{
 			return append(calls, r.each(Delete, self, nil, "iam:DeletePolicy")...)
 		},
 	},
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+		source: tf("iam/role_policy_attachment.go"),
+		calls: func(r *res) []Call {
+			role := r.idx.roles[r.in("role")]
+			if role == nil {
+				return []Call{r.call(Create, "iam:AttachRolePolicy", "unknown role "+r.in("role"), nil)}
+			}
+			arn := lookupString(role.Outputs, "arn")
+			policy := map[string][]string{"iam:PolicyARN": {r.in("policyArn")}}
+			return []Call{r.call(Create, "iam:AttachRolePolicy", arn, policy),
+				r.call(Read, "iam:ListAttachedRolePolicies", arn, nil),
+				r.call(Delete, "iam:DetachRolePolicy", arn, policy)}
+		},
+	},
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": {
 		source: tf("iam/openid_connect_provider.go"),
 		calls: func(r *res) []Call {

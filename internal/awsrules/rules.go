@@ -257,6 +257,8 @@ var Rules = concat(
 		length("aws:iam/policy:Policy", "name", 1, 128, "tf: iam/policy.go name"),
 		pattern("aws:iam/policy:Policy", "path", iamPath, "api: CreatePolicy Path"),
 		length("aws:iam/policy:Policy", "description", 0, 1000, "tf: iam/policy.go description"),
+		pattern("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", iamName, srcIAMName),
+		free("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "policyArn", srcFree),
 		pattern("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "url", httpsURL, "tf: iam/openid_connect_provider.go url"),
 		length("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "clientIdLists.*", 1, 255,
 			"tf: iam/openid_connect_provider.go client_id_list"),
