@@ -16,17 +16,18 @@ type Alarms struct {
 	Alarms []*cloudwatch.MetricAlarm
 }
 
-// serviceAlarms is the service's alarms block. It is always sent: ECS's
-// UpdateService keeps whatever alarms block it has when none is given, so
-// turning the alarms off must say so (enable and rollback false, no names), or
-// the service keeps watching alarms the same update deletes. The names come
-// from the alarm resources, so the service waits for them to exist.
-func (a *Alarms) serviceAlarms() *ecs.ServiceAlarmsArgs {
+// serviceAlarms is the service's alarms block. It is always sent, naming the
+// alarms, which always exist (about $0.20 a month): ECS's UpdateService keeps
+// whatever alarms block a service has when an update omits it, so turning the
+// alarms off must say so with enable and rollback false; and the block cannot
+// be sent without names (the provider drops an empty set, and the ECS API then
+// refuses the block: "missing required field DeploymentAlarms.AlarmNames"). The
+// names come from the alarm resources, so the service waits for them to exist.
+func (a *Alarms) serviceAlarms(on bool) *ecs.ServiceAlarmsArgs {
 	names := pulumi.StringArray{}
 	for _, alarm := range a.Alarms {
 		names = append(names, alarm.Name)
 	}
-	on := len(a.Alarms) > 0
 	return &ecs.ServiceAlarmsArgs{AlarmNames: names, Enable: pulumi.Bool(on), Rollback: pulumi.Bool(on)}
 }
 
@@ -34,9 +35,6 @@ const albNamespace = "AWS/ApplicationELB"
 
 func newDeploymentAlarms(ctx *pulumi.Context, cfg *Config, lbs *LoadBalancer, parent pulumi.Resource) (*Alarms, error) {
 	out := &Alarms{}
-	if !cfg.DeploymentAlarms {
-		return out, nil
-	}
 	dims := pulumi.StringMap{
 		"LoadBalancer": lbs.ALB.ArnSuffix,
 		"TargetGroup":  lbs.TargetGroup.ArnSuffix,

@@ -148,9 +148,9 @@ type Config struct {
 	// Default: DefaultLogRetentionDays.
 	LogRetentionDays int
 
-	// DeploymentAlarms attaches CloudWatch alarms (target 5xx, unhealthy hosts) to
-	// the service so a release that passes health checks but serves errors rolls
-	// back. Default: true.
+	// DeploymentAlarms makes the service watch its CloudWatch alarms (target 5xx,
+	// unhealthy hosts) during deployments, so a release that passes health checks
+	// but serves errors rolls back. The alarms exist either way. Default: true.
 	DeploymentAlarms bool
 	// Alarm5xxThreshold is the target 5xx count per period that trips the alarm.
 	// Default: DefaultAlarm5xxThreshold.

@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -80,3 +81,10 @@ func (p *problems) err(stack string) error {
 	}
 	return &ConfigError{Stack: stack, Fields: p.fields}
 }
+
+// ErrNoImage: an update names no image, and the stack cannot keep one because it
+// has never run one (only its registry exists).
+var ErrNoImage = errors.New("no image to deploy")
+
+// errAwaitingImage: the stack's last update left it awaiting its first image.
+var errAwaitingImage = errors.New("stack awaits its first image")

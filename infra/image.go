@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 
@@ -28,8 +29,9 @@ type previousImage struct {
 }
 
 // readPreviousImage reads this stack's own outputs from its last checkpoint. It
-// must run before any resource is created, so a first deploy without an image
-// fails with nothing created.
+// must run before any resource is created, so a refused update creates nothing.
+// A stack whose last successful update left it awaiting its first image has no
+// previous image but is not new: ErrAwaitingImage says so.
 func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 	self := fmt.Sprintf("%s/%s/%s", ctx.Organization(), ctx.Project(), ctx.Stack())
 	ref, err := pulumi.NewStackReference(ctx, "previous-deployment", &pulumi.StackReferenceArgs{
@@ -54,6 +56,13 @@ func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 	if err != nil {
 		return nil, err
 	}
+	state, err := read(OutputDeploymentState)
+	if err != nil {
+		return nil, err
+	}
+	if uri == "" && state == StateAwaitingImage {
+		return nil, errAwaitingImage
+	}
 	if uri == "" {
 		return nil, nil
 	}
@@ -66,7 +75,17 @@ func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 // has never run an image.
 func resolveImage(ctx *pulumi.Context, cfg *Config) (*previousImage, error) {
 	prev, err := readPreviousImage(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, errAwaitingImage) && (cfg.ImageTag != "" || cfg.ImageDigest != ""):
+		return nil, nil // the first deploy of an image
+	case errors.Is(err, errAwaitingImage):
+		// Its last successful update created only the registry. An update without
+		// an image would keep it that way, and if a first deploy failed since,
+		// that update would delete everything the failed deploy created.
+		return nil, fmt.Errorf("%w: stack %q has its ECR repository but has never run an image, and none is given: "+
+			"push one and deploy it (%s=<tag> pulumi up -s %s); an update without an image would delete whatever "+
+			"a failed first deploy created", ErrNoImage, cfg.Stack, EnvImageTag, cfg.Stack)
+	case err != nil:
 		return nil, err
 	}
 	if w := savedImageWarning(cfg, prev); w != "" {

@@ -3,7 +3,6 @@ package infra
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -77,19 +76,21 @@ type lifecycleSelection struct {
 // ecrKeepTaggedImages images, enough to roll back to any recent release. Those
 // are counted by push time, so a run of pushes that never went live (failed
 // deploys, say) could push the release that runs now out of the newest N and
-// expire the image the circuit breaker needs to roll back to. The first rule
-// therefore selects exactly the protected tags (the running release and the one
-// being deployed) and keeps as many images as it names: it never expires one,
-// and ECR never lets a lower-priority rule expire an image a higher rule's tags
-// select. Every deploy rewrites it with the new pair.
+// expire the image the circuit breaker needs to roll back to. The first rules
+// therefore each select one protected tag (the running release, the one being
+// deployed) and keep one image: they never expire it, and ECR never lets a
+// lower-priority rule expire an image a higher rule's tags select. One rule per
+// tag, because ECR ANDs the entries of a tagPatternList: a rule listing both
+// tags would select only an image carrying both, that is none. Every deploy
+// rewrites these rules.
 func lifecyclePolicy(cfg *Config, protected []string) (string, error) {
 	var rules []lifecycleRule
-	if len(protected) > 0 {
+	for _, tag := range protected {
 		rules = append(rules, lifecycleRule{
-			Description: "never expire the running release and the one being deployed: " + strings.Join(protected, ", "),
+			Description: "never expire " + tag + " (the running release or the one being deployed)",
 			Selection: lifecycleSelection{
-				TagStatus: "tagged", TagPatternList: protected,
-				CountType: "imageCountMoreThan", CountNumber: len(protected),
+				TagStatus: "tagged", TagPatternList: []string{tag},
+				CountType: "imageCountMoreThan", CountNumber: 1,
 			},
 			Action: map[string]string{"type": "expire"},
 		})

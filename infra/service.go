@@ -79,7 +79,7 @@ func newService(ctx *pulumi.Context, cfg *Config, img *Image, net *Network, reg 
 		WaitForSteadyState:   pulumi.Bool(true),
 		EnableEcsManagedTags: pulumi.Bool(true),
 		PropagateTags:        pulumi.String("SERVICE"),
-		Alarms:               alarms.serviceAlarms(),
+		Alarms:               alarms.serviceAlarms(cfg.DeploymentAlarms),
 	}
 	svc, err := ecs.NewService(ctx, "service", args, svcOpts...)
 	if err != nil {

@@ -17,7 +17,8 @@ const (
 )
 
 func (c *Config) validateOperations(p *problems) {
-	if c.DeploymentAlarms {
+	// The alarms exist whether or not deployments watch them (alarms.go).
+	{
 		checkRange(p, "alarm5xxThreshold", c.Alarm5xxThreshold, 1, maxAlarm5xxThreshold)
 		checkRange(p, "alarmEvaluationPeriods", c.AlarmEvaluationPeriods, minAlarmEvalPeriods, maxAlarmEvalPeriods)
 		if checkRange(p, "alarmPeriodSeconds", c.AlarmPeriodSeconds, minAlarmPeriod, maxAlarmPeriod) &&

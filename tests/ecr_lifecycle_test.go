@@ -96,17 +96,21 @@ func selects(r ecrRule, img ecrImage) bool {
 	case "any":
 		return true
 	}
-	for _, tag := range img.tags {
-		for _, p := range r.Selection.TagPatternList {
-			if wildcardTag(p, tag) {
-				return true
+	// ECR ANDs the entries of a list: "If you specify multiple tags, only the
+	// images with all specified tags are selected" (lifecycle policy properties).
+	matchesAll := func(patterns []string, match func(p, tag string) bool) bool {
+		for _, p := range patterns {
+			if !slices.ContainsFunc(img.tags, func(tag string) bool { return match(p, tag) }) {
+				return false
 			}
 		}
-		for _, p := range r.Selection.TagPrefixList {
-			if strings.HasPrefix(tag, p) {
-				return true
-			}
-		}
+		return true
+	}
+	switch {
+	case len(r.Selection.TagPatternList) > 0:
+		return matchesAll(r.Selection.TagPatternList, wildcardTag)
+	case len(r.Selection.TagPrefixList) > 0:
+		return matchesAll(r.Selection.TagPrefixList, func(p, tag string) bool { return strings.HasPrefix(tag, p) })
 	}
 	return false
 }
@@ -172,15 +176,36 @@ func TestLifecyclePolicyNeverExpiresTheRollbackTargetNorTheNewRelease(t *testing
 				t.Errorf("the policy no longer expires old images (expired %d: %v)", len(expired), expired)
 			}
 
-			// Without its first rule (the policy as it was), the running release expires.
+			// Without its protecting rules (the policy as it was), the running release expires.
 			var doc map[string][]json.RawMessage
 			if err := json.Unmarshal([]byte(policy), &doc); err != nil {
 				t.Fatal(err)
 			}
-			doc["rules"] = doc["rules"][1:]
+			var kept []json.RawMessage
+			asAny := func(raw []json.RawMessage) []any {
+				out := make([]any, len(raw))
+				for i, r := range raw {
+					out[i] = r
+				}
+				return out
+			}
+			for _, rule := range doc["rules"] {
+				if !strings.Contains(string(rule), `"tagStatus":"tagged"`) {
+					kept = append(kept, rule)
+				}
+			}
+			doc["rules"] = kept
 			unprotected, _ := json.Marshal(doc)
 			if !slices.Contains(applyLifecycle(t, string(unprotected), images), "v41") {
 				t.Error("the check cannot tell: a policy that only keeps the newest images should expire v41 here")
+			}
+			// One rule listing both tags protects neither: ECR ANDs the list.
+			both, _ := json.Marshal(map[string]any{"rules": append([]any{map[string]any{
+				"rulePriority": 1, "selection": map[string]any{"tagStatus": "tagged",
+					"tagPatternList": []string{"v41", "v42"}, "countType": "imageCountMoreThan", "countNumber": 2},
+				"action": map[string]string{"type": "expire"}}}, asAny(kept)...)})
+			if !slices.Contains(applyLifecycle(t, string(both), images), "v41") {
+				t.Error("a rule listing two tags selects only images carrying both, so v41 should expire")
 			}
 		})
 	}

@@ -58,19 +58,18 @@ func TestAlarms_AFiringDeploymentAlarmRollsBack(t *testing.T) {
 	})
 }
 
+// TestAlarmsCanBeTurnedOff: an absent alarms block leaves ECS watching the
+// alarms it had (UpdateService keeps the block unless told otherwise), and a
+// block without names is refused by the API; so the alarms stay, and the
+// service is told explicitly not to watch them.
 func TestAlarmsCanBeTurnedOff(t *testing.T) {
 	r := deploy(t, "staging", "deploymentAlarms=false")
-	if n := len(r.OfType(typeAlarm)); n != 0 {
-		t.Fatalf("%d alarms", n)
-	}
-	// An absent alarms block leaves ECS watching the alarms this update deletes:
-	// UpdateService keeps the block it has unless told otherwise.
 	alarms, ok := one(t, r, typeService).Inputs["alarms"].(map[string]any)
 	if !ok || alarms["enable"] != false || alarms["rollback"] != false {
 		t.Fatalf("service alarms = %v, want an explicit block with enable and rollback false", alarms)
 	}
-	if names, _ := alarms["alarmNames"].([]any); len(names) != 0 {
-		t.Fatalf("disabled alarms block still names %v", names)
+	if names, _ := alarms["alarmNames"].([]any); len(names) != 2 || len(r.OfType(typeAlarm)) != 2 {
+		t.Fatalf("disabled alarms block names %v of %d alarms, want both", names, len(r.OfType(typeAlarm)))
 	}
 }
 

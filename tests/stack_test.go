@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -403,5 +404,29 @@ func TestPhysicalNamesCarryTheStackSoStacksShareAnAccount(t *testing.T) {
 		if got := str(t, one(t, r, typeTaskDef).Inputs, "family"); got != want {
 			t.Errorf("task family = %s", got)
 		}
+	}
+}
+
+// TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused: after the registry-only
+// first up, an imageless update is refused with nothing created. If a first
+// deploy with an image failed in between (its resources exist, the outputs still
+// say awaiting-image), a registry-only update would delete all of them.
+func TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused(t *testing.T) {
+	awaiting := map[string]any{infra.OutputImage: "", infra.OutputDeploymentState: infra.StateAwaitingImage}
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+		Overrides: map[string]string{"imageTag": ""}, Previous: awaiting})
+	if !errors.Is(err, infra.ErrNoImage) || !strings.Contains(err.Error(), "WEBSERVICE_IMAGE_TAG=<tag>") {
+		t.Fatalf("want ErrNoImage naming how to deploy, got %v", err)
+	}
+	for _, res := range r.Resources {
+		if res.Type != typeStackRef {
+			t.Errorf("registered %s before refusing", res.URN)
+		}
+	}
+	// With an image, the first deploy goes ahead.
+	r, err = offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+		Overrides: map[string]string{"imageTag": "v1"}, Previous: awaiting})
+	if err != nil || r.Outputs[infra.OutputDeploymentState] != infra.StateDeployed {
+		t.Fatalf("first deploy: %v %v", err, r.Outputs[infra.OutputDeploymentState])
 	}
 }

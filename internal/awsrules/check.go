@@ -46,6 +46,8 @@ const (
 	CompactLength
 	// MultipleOf: the number is a positive multiple of Min, or one of Enum.
 	MultipleOf
+	// Items: the list has Min to Max entries.
+	Items
 )
 
 // Rule is one validation, as the provider or AWS applies it to one property.
@@ -93,7 +95,9 @@ func Check(r *offline.Result) (violations []Violation, uncovered []string) {
 		covered := map[string]bool{}
 		for _, rule := range rules {
 			for _, l := range matchPath(rule.Path, res.Inputs) {
-				covered[l.path] = true
+				if rule.Kind != Items { // a list's own row does not cover its entries
+					covered[l.path] = true
+				}
 				if v, ok := rule.apply(l.value); !ok {
 					violations = append(violations, Violation{URN: res.URN, Path: l.path, Value: display(l.value),
 						Want: v, Source: rule.Source})
@@ -292,6 +296,11 @@ func (r Rule) apply(v any) (string, bool) {
 		var doc any
 		if !isString || json.Unmarshal([]byte(s), &doc) != nil {
 			return "a JSON document", false
+		}
+	case Items:
+		list, ok := v.([]any)
+		if !ok || len(list) < r.Min || len(list) > r.Max {
+			return fmt.Sprintf("a list of %d to %d entries", r.Min, r.Max), false
 		}
 	case MultipleOf:
 		for _, e := range r.Enum {

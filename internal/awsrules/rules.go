@@ -126,6 +126,9 @@ var Rules = concat(
 			"api: ECR lifecycle policy properties: countUnit", "days"),
 		rng("aws:ecr/lifecyclePolicy:LifecyclePolicy", "policy.#json.rules.*.selection.countNumber", 1, 1<<31-1,
 			"api: ECR lifecycle policy properties: countNumber, a positive integer"),
+		Rule{Type: "aws:ecr/lifecyclePolicy:LifecyclePolicy", Path: "policy.#json.rules.*.selection.tagPatternList",
+			Kind: Items, Min: 1, Max: 1, Source: "api: ECR lifecycle policy properties: the entries of a tagPatternList " +
+				"are ANDed (an image must carry all); this project protects one tag per rule"},
 		Rule{Type: "aws:ecr/lifecyclePolicy:LifecyclePolicy", Path: "policy.#json.rules.*.selection.tagPatternList.*",
 			Kind: Forbidden, Pattern: manyWildcards, Source: "api: ECR lifecycle policy properties: at most 4 wildcards per tagPatternList string"},
 		enum("aws:ecr/lifecyclePolicy:LifecyclePolicy", "policy.#json.rules.*.action.type",
@@ -290,7 +293,7 @@ var Rules = concat(
 		pattern("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions.#json.*.name", ecsName, "api: ContainerDefinition name"),
 		pattern("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions.#json.*.user",
 			regexp.MustCompile(`^[0-9]+:[0-9]+$`), "api: ContainerDefinition user; this project: numeric uid:gid (ECS.20)"),
-		rng("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions.#json.*.stopTimeout", 2, 120,
+		rng("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions.#json.*.stopTimeout", 1, 120,
 			"api: ContainerDefinition stopTimeout: Fargate at most 120"),
 		rng("aws:ecs/taskDefinition:TaskDefinition", "containerDefinitions.#json.*.portMappings.*.containerPort", 1, 65535,
 			"api: PortMapping containerPort"),
@@ -339,6 +342,9 @@ var Rules = concat(
 		free("aws:ecs/service:Service", "alarms.enable", srcBool),
 		free("aws:ecs/service:Service", "alarms.rollback", srcBool),
 		length("aws:ecs/service:Service", "alarms.alarmNames.*", 1, 255, "api: DeploymentAlarms alarmNames: CloudWatch alarm names"),
+		Rule{Type: "aws:ecs/service:Service", Path: "alarms.alarmNames", Kind: Items, Min: 1, Max: 10,
+			Source: "tf: ecs/service.go expandAlarms sends AlarmNames only when the set is non-empty, and " +
+				"aws-sdk-go-v2 ecs validators require it (missing required field DeploymentAlarms.AlarmNames); ECS allows up to 10"},
 		free("aws:ecs/service:Service", "enableEcsManagedTags", srcBool),
 		free("aws:ecs/service:Service", "waitForSteadyState", srcBool),
 

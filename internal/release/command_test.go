@@ -63,7 +63,8 @@ func TestExpectCommandChecksTheStackTookTheDigest(t *testing.T) {
 
 func TestFirstDeployCommand(t *testing.T) {
 	for body, want := range map[string]string{
-		``: "needed=true", `{}`: "needed=true", `{"deploymentState":"awaiting-image","image":""}`: "needed=true",
+		``: "needed=true", `{}`: "needed=true", // Awaiting its first image: the repository exists; straight to push and deploy.
+		`{"deploymentState":"awaiting-image","image":""}`:           "needed=false",
 		`{"deploymentState":"deployed","image":"r@` + digest + `"}`: "needed=false",
 		`{"image":"r:tag"}`: "needed=false",
 	} {

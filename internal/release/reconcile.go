@@ -40,17 +40,14 @@ const (
 // never completed an update or predates the output.
 func (o Outputs) DeploymentState() string { return o.str("deploymentState") }
 
-// NeedsFirstDeploy reports whether the stack has never run an image, so the
-// repository must be created (a plain `pulumi up` without an image) before the
-// first image can be pushed.
+// NeedsFirstDeploy reports whether the stack has never completed an update, so
+// its repository must be created (a plain `pulumi up` without an image) before
+// the first image can be pushed. A stack awaiting its first image already has
+// its repository: it goes straight to the push and the deploy (the program
+// refuses an imageless update there, since after a failed first deploy it would
+// delete what that deploy created).
 func (o Outputs) NeedsFirstDeploy() bool {
-	switch o.DeploymentState() {
-	case StateAwaitingImage:
-		return true
-	case "":
-		return o.str("image") == ""
-	}
-	return false
+	return o.DeploymentState() == "" && o.str("image") == ""
 }
 
 // Release is an image a stack runs, as the program takes it: the tag is the
