@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/example/webservice/infra"
 )
 
 // Exit codes: each failure mode has its own, so a pipeline can tell them apart.
@@ -49,6 +51,17 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return ExitBadInput
 	}
+	var model *infra.DeployMilestones
+	if o.stack != "" {
+		// The timing report is information: a model that cannot be read never
+		// fails a verification.
+		if m, err := loadModel(o.dir, o.stack); err != nil {
+			fmt.Fprintf(stdout, "verify: warning: -stack %s -dir %s: no deploy-time model to time the rollout against: %v\n",
+				o.stack, o.dir, err)
+		} else {
+			model = &m
+		}
+	}
 	if newClients == nil {
 		newClients = DefaultClients
 	}
@@ -60,7 +73,7 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return ExitAPIError
 	}
-	r := run{o: o, t: t, c: clients, stdout: stdout, stderr: stderr}
+	r := run{o: o, t: t, c: clients, stdout: stdout, stderr: stderr, model: model}
 	return r.verify(ctx)
 }
 
@@ -101,6 +114,7 @@ type run struct {
 	t              Target
 	c              Clients
 	stdout, stderr io.Writer
+	model          *infra.DeployMilestones // nil: time the rollout without a model
 }
 
 func (r run) logf(format string, args ...any) {
@@ -136,6 +150,7 @@ func (r run) verify(ctx context.Context) int {
 	// 2. The new revision's tasks as targets of the load balancer.
 	if tg, port := targetGroupOf(t, res.Service); tg == "" {
 		r.logf("targets not checked: the service has no load balancer and no -target-group was given")
+		r.reportTiming(res.Service, nil)
 	} else {
 		// What is left of the budget, but at least one reading's worth: a rollout
 		// completing just before the budget ends still has its targets read.
@@ -150,6 +165,7 @@ func (r run) verify(ctx context.Context) int {
 		if err != nil {
 			return r.failed(err)
 		}
+		r.reportTiming(res.Service, tt.Tasks)
 		if !tt.ok() {
 			fmt.Fprintf(r.stdout, "verify: UNHEALTHY: %s\n", tt.summary())
 			tt.write(r.stdout)

@@ -33,7 +33,8 @@ type fakeAWS struct {
 	// ECS's scheduler started them.
 	tasks     []fakeTask
 	taskCalls int
-	html      bool // error answers are an HTML page, as from a wrong endpoint
+	started   map[string]time.Time // by task id: when ECS started it; unset, no startedAt
+	html      bool                 // error answers are an HTML page, as from a wrong endpoint
 }
 
 // fakeTask is one task of the service: its revision and its ENI's address.
@@ -143,7 +144,7 @@ func (f *fakeAWS) describeTasks(w http.ResponseWriter, body []byte) {
 		if !slices.Contains(in.Tasks, taskArn(t.id)) {
 			continue
 		}
-		out = append(out, map[string]any{
+		task := map[string]any{
 			"taskArn": taskArn(t.id), "taskDefinitionArn": t.taskDef, "group": "service:webservice",
 			"lastStatus": t.lastStatus, "desiredStatus": "RUNNING", "launchType": "FARGATE",
 			"attachments": []any{map[string]any{"type": "ElasticNetworkInterface", "status": "ATTACHED",
@@ -151,7 +152,11 @@ func (f *fakeAWS) describeTasks(w http.ResponseWriter, body []byte) {
 					map[string]any{"name": "subnetId", "value": "subnet-0abc"},
 					map[string]any{"name": "privateIPv4Address", "value": t.ip},
 				}}},
-		})
+		}
+		if at, ok := f.started[t.id]; ok {
+			task["startedAt"] = float64(at.Unix())
+		}
+		out = append(out, task)
 	}
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")

@@ -18,6 +18,9 @@ type options struct {
 	healthPath  string
 	prober      Prober
 	skipProbe   bool
+	// The deploy-time model to time the rollout against: the stack's config.
+	stack, dir   string
+	timingMargin int // percent
 }
 
 const defaultBudget = 15 * time.Minute
@@ -34,9 +37,14 @@ It succeeds only when all of these hold, in this order:
   3. GET <url>/health answers 2xx three times in a row (5 s timeout each), as the
      ALB's health check wants (skipped with -no-probe or without a url).
 On a failure it prints why: the deployments, the service events, the targets.
+After a completed rollout it prints how long it took to run the new tasks, to
+have them healthy in the target group and to COMPLETED, from the times ECS
+recorded, next to the deploy-time model's figures for the stack's config
+(-stack), and warns when one exceeds the model by more than -timing-margin; with
+GITHUB_STEP_SUMMARY set, the same goes to the job summary.
 
 Usage:
-  pulumi stack output --json -s STACK | bin/verify -outputs - [flags]
+  pulumi stack output --json -s STACK | bin/verify -outputs - -stack STACK [flags]
   bin/verify -cluster NAME -service NAME -task-definition ARN -region REGION [flags]
 
 Build it first (go build -o bin/verify ./cmd/verify): go run reports every
@@ -91,6 +99,9 @@ func parseFlags(args []string, stderr io.Writer) (o options, code int, ok bool) 
 	fs.BoolVar(&o.prober.InsecureTLS, "insecure-tls", false,
 		"do not check the certificate of -url (needed for the ALB's own DNS name, which no certificate names)")
 	fs.BoolVar(&o.skipProbe, "no-probe", false, "check the rollout and its targets, not /health")
+	fs.StringVar(&o.stack, "stack", "", "the stack `name` whose config (Pulumi.<name>.yaml in -dir) gives the deploy-time model's figures to time the rollout against; empty: measured times only")
+	fs.StringVar(&o.dir, "dir", ".", "the project `dir` holding Pulumi.yaml and the stack files, for -stack")
+	fs.IntVar(&o.timingMargin, "timing-margin", DefaultTimingMargin, "warn when a rollout milestone takes more than this `percent` longer than the model says")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, ExitDeployed, false
@@ -126,6 +137,10 @@ func (o options) check(set map[string]bool) []string {
 	if need := o.prober.withDefaults().HealthyThreshold; o.prober.MaxAttempts < need {
 		problems = append(problems, fmt.Sprintf("-probe-attempts: got %d, want at least %d (/health passes only after %d 2xx answers in a row)",
 			o.prober.MaxAttempts, need, need))
+	}
+	if o.timingMargin < 0 || o.timingMargin > 1000 {
+		problems = append(problems, fmt.Sprintf("-timing-margin: got %d, want a percentage from 0 to 1000 (default %d)",
+			o.timingMargin, DefaultTimingMargin))
 	}
 	if !strings.HasPrefix(o.healthPath, "/") {
 		problems = append(problems, fmt.Sprintf("-health-path: got %q, want a path starting with /", o.healthPath))

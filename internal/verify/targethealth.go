@@ -31,6 +31,7 @@ type taskTarget struct {
 	State       string // the ALB's state (healthy, unhealthy, initial, draining...), "" when not registered
 	Reason      string
 	Description string
+	StartedAt   time.Time // when ECS started it (the rollout timing)
 }
 
 // taskTargets is how the new revision's tasks stand in the target group.
@@ -128,7 +129,8 @@ func readTaskTargets(ctx context.Context, c Clients, t Target, svc *ecstypes.Ser
 				aws.ToString(task.Group) != "service:"+name || aws.ToString(task.LastStatus) != "RUNNING" {
 				continue
 			}
-			tt.Tasks = append(tt.Tasks, taskTarget{Task: shortTaskDef(aws.ToString(task.TaskArn)), IP: eniAddress(task), Port: port})
+			tt.Tasks = append(tt.Tasks, taskTarget{Task: shortTaskDef(aws.ToString(task.TaskArn)), IP: eniAddress(task), Port: port,
+				StartedAt: aws.ToTime(task.StartedAt)})
 		}
 	}
 	health, err := c.ELB.DescribeTargetHealth(ctx, &elbv2.DescribeTargetHealthInput{TargetGroupArn: aws.String(tg)})
