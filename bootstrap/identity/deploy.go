@@ -65,6 +65,7 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 	for _, t := range ec2Created {
 		ec2CreatedArns = append(ec2CreatedArns, s.arn("ec2", t+"/*"))
 	}
+	// ec2CreateActions[i] creates an ec2Created[i].
 	ec2CreateActions := []string{"ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateInternetGateway",
 		"ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateSecurityGroup"}
 	// ec2:CreateAction holds the API name without the service prefix ("CreateVpc").
@@ -104,11 +105,13 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 		iampolicy.Allow("EcsDescribeThisStacksTasks", []string{"ecs:DescribeTasks"}, s.arn("ecs", "task/"+s.prefix()+"/*")),
 		iampolicy.Allow("EcsRegisterThisStacksTaskDefinitions", []string{"ecs:RegisterTaskDefinition"}, taskDefinitions),
 		// The provider registers revisions with the default tags, and ECS authorizes
-		// tagging a resource at creation separately.
-		iampolicy.Allow("EcsTagTaskDefinitionsOnRegister", []string{"ecs:TagResource"}, taskDefinitions).
-			When("StringEquals", "ecs:CreateAction", "RegisterTaskDefinition"),
-		// These have no resource-level permissions.
-		iampolicy.Allow("EcsTaskDefinitions", []string{"ecs:DeregisterTaskDefinition", "ecs:DescribeTaskDefinition"}, "*"),
+		// tagging a resource at creation separately (ecs:CreateAction is then
+		// RegisterTaskDefinition); tags are also the one attribute of a revision
+		// that is updated in place, without that key. Both on the family only.
+		iampolicy.Allow("EcsTagThisStacksTaskDefinitions", []string{"ecs:TagResource", "ecs:UntagResource"}, taskDefinitions),
+		// No resource-level permission. No DeregisterTaskDefinition: revisions are
+		// kept (skipDestroy) as rollback targets, and it cannot be scoped to a family.
+		iampolicy.Allow("EcsTaskDefinitions", []string{"ecs:DescribeTaskDefinition"}, "*"),
 		iampolicy.Allow("LogsThisStacksLogGroup", []string{
 			"logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
 			"logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
@@ -143,12 +146,20 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			fmt.Sprintf("arn:aws:cloudwatch::%s:dashboard/%s", s.account, s.prefix())),
 		// Scalable targets and policies have no resource-level permissions; they
 		// can only act on services this role can already see.
+		// Registering and putting a policy are checked by Application Auto Scaling
+		// against the caller's ecs:UpdateService on the service and CloudWatch rights
+		// on its alarms, both scoped to this stack; the rest are scoped by the
+		// scalable target's tags, so staging cannot deregister production's.
 		iampolicy.Allow("AutoscalingTheService", []string{
-			"application-autoscaling:RegisterScalableTarget", "application-autoscaling:DeregisterScalableTarget",
-			"application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy",
-			"application-autoscaling:TagResource", "application-autoscaling:UntagResource",
+			"application-autoscaling:RegisterScalableTarget", "application-autoscaling:PutScalingPolicy",
 			"application-autoscaling:ListTagsForResource",
 		}, "*"),
+		s.resourceTagged(iampolicy.Allow("AutoscalingThisStacksTargets", []string{
+			"application-autoscaling:DeregisterScalableTarget", "application-autoscaling:DeleteScalingPolicy",
+			"application-autoscaling:UntagResource",
+		}, "*")),
+		s.requestTagged(iampolicy.Allow("AutoscalingTagThisStacksTargets", []string{"application-autoscaling:TagResource"}, "*")).
+			When("StringEqualsIfExists", "aws:ResourceTag/stack", s.stack),
 		// Target-tracking policies make Application Auto Scaling create and delete
 		// CloudWatch alarms named TargetTracking-<resource id>-... in the caller's name.
 		iampolicy.Allow("CloudWatchTargetTrackingAlarms", []string{
@@ -163,7 +174,15 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			// forceDestroy empties the bucket first (staging only).
 			"s3:DeleteObject", "s3:DeleteObjectVersion",
 		}, "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*", "arn:aws:s3:::"+s.names().AccessLogsBucketPrefix()+"*/*"),
-		s.requestTagged(iampolicy.Allow("Ec2CreateTaggedNetwork", ec2CreateActions, ec2CreatedArns...)),
+	}
+	// Each create is allowed, with the stack's tags, only on the kind of resource
+	// it creates; the VPC, subnet or address it goes into must already carry the
+	// stack's tags (Ec2ManageTaggedNetwork), so staging cannot build in production's VPC.
+	for i, action := range ec2CreateActions {
+		sid := "Ec2" + strings.TrimPrefix(action, "ec2:") + "Tagged"
+		sts = append(sts, s.requestTagged(iampolicy.Allow(sid, []string{action}, ec2CreatedArns[i])))
+	}
+	sts = append(sts,
 		iampolicy.Allow("Ec2TagOnCreate", []string{"ec2:CreateTags"}, ec2CreatedArns...).
 			When("StringEquals", "ec2:CreateAction", ec2CreateAPIs),
 		// Rules are created untagged; the security group they change must be the
@@ -182,19 +201,28 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			"ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
 			"ec2:CreateTags", "ec2:DeleteTags",
 		}, "*")),
+		// New load balancers and target groups carry the stack's tags; a listener
+		// is created on a load balancer that already does (ElbManageTagged).
 		s.requestTagged(iampolicy.Allow("ElbCreateTagged", []string{
 			"elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup",
-			"elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags",
 		}, "*")),
+		// Tags at creation only; retagging goes through ElbRetagThisStacks.
+		s.requestTagged(iampolicy.Allow("ElbTagOnCreate", []string{"elasticloadbalancing:AddTags"}, "*")).
+			When("StringEquals", "elasticloadbalancing:CreateAction",
+				[]string{"CreateLoadBalancer", "CreateTargetGroup", "CreateListener"}),
 		s.resourceTagged(iampolicy.Allow("ElbManageTagged", []string{
 			"elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteLoadBalancer",
 			"elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetSecurityGroups",
 			"elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteTargetGroup",
 			"elasticloadbalancing:ModifyTargetGroup", "elasticloadbalancing:ModifyTargetGroupAttributes",
 			"elasticloadbalancing:ModifyListener", "elasticloadbalancing:DeleteListener",
-			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
 		}, "*")),
-	}
+		// The stack's own resources may be retagged, but never their service and
+		// stack tags: those are what every statement here is scoped by.
+		s.resourceTagged(iampolicy.Allow("ElbRetagThisStacks", []string{
+			"elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags",
+		}, "*")).When("ForAllValues:StringNotEquals", "aws:TagKeys", []string{"service", "stack"}),
+	)
 	if waf {
 		sts = append(sts, wafStatements(s)...)
 	}
@@ -237,7 +265,7 @@ func wafStatements(s scope) []iampolicy.Statement {
 			"wafv2:AssociateWebACL", "wafv2:GetWebACLForResource",
 		}, webACL),
 		iampolicy.Allow("WafUseManagedRuleGroups", []string{"wafv2:CreateWebACL", "wafv2:UpdateWebACL"},
-			s.arn("wafv2", "regional/managedruleset/*/*")),
+			fmt.Sprintf("arn:aws:wafv2:%s:*:regional/managedruleset/*/*", s.region)),
 		iampolicy.Allow("WafAssociateWithTheAlb", []string{
 			"wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource",
 		}, albs),

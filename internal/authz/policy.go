@@ -3,6 +3,7 @@ package authz
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -199,6 +200,8 @@ func Evaluate(identity []Policy, boundary *Policy, req Request) (Decision, error
 
 func (s Statement) matches(req Request) (bool, error) {
 	switch {
+	case s.Action == nil && s.NotAction == nil:
+		return false, fmt.Errorf("statement %q names no Action or NotAction (IAM refuses it)", s.Sid)
 	case s.Action != nil && !anyWildcard(s.Action, req.Action, false):
 		return false, nil
 	case s.NotAction != nil && anyWildcard(s.NotAction, req.Action, false):
@@ -250,39 +253,50 @@ func conditionHolds(op, key string, want []string, req Request) (bool, error) {
 	default:
 		return false, fmt.Errorf("condition operator %s is not supported by the offline evaluator", op)
 	}
-	anyMatch := func(g string) bool {
+	// A value satisfies the operator when it matches one of the policy's values
+	// (for a negated operator: none of them).
+	negated := strings.Contains(base, "Not")
+	satisfies := func(g string) bool {
 		for _, w := range want {
 			if cmp(w, g) {
-				return true
+				return !negated
 			}
 		}
-		return false
+		return negated
 	}
-	var result bool
-	switch setOp {
-	case "ForAllValues":
-		result = true
-		for _, g := range got {
-			result = result && anyMatch(g)
-		}
-	default: // single-valued keys and ForAnyValue: one value must match
-		for _, g := range got {
-			result = result || anyMatch(g)
-		}
+	if setOp == "ForAllValues" { // every value of the request
+		return !slices.ContainsFunc(got, func(g string) bool { return !satisfies(g) }), nil
 	}
-	if strings.Contains(base, "Not") {
-		return !result, nil
-	}
-	return result, nil
+	// Single-valued keys and ForAnyValue: one value suffices.
+	return slices.ContainsFunc(got, satisfies), nil
 }
 
-func anyWildcard(patterns []string, s string, caseSensitive bool) bool {
+func anyWildcard(patterns []string, s string, isResource bool) bool {
 	for _, p := range patterns {
-		if caseSensitive && wildcardMatch(p, s) || !caseSensitive && wildcardMatch(strings.ToLower(p), strings.ToLower(s)) {
+		if isResource && arnMatch(p, s) || !isResource && wildcardMatch(strings.ToLower(p), strings.ToLower(s)) {
 			return true
 		}
 	}
 	return false
+}
+
+// arnMatch matches a policy's Resource against an ARN as IAM does: segment by
+// segment (arn:partition:service:region:account:resource), so a wildcard never
+// spans a colon before the resource part; within the resource part it may.
+func arnMatch(pattern, arn string) bool {
+	if pattern == "*" {
+		return true
+	}
+	ps, as := strings.SplitN(pattern, ":", 6), strings.SplitN(arn, ":", 6)
+	if len(ps) != 6 || len(as) != 6 {
+		return wildcardMatch(pattern, arn)
+	}
+	for i := range ps {
+		if !wildcardMatch(ps[i], as[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // wildcardMatch is IAM's glob: * matches any run of characters, ? exactly one.

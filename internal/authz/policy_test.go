@@ -111,3 +111,29 @@ func TestReferenceKnowsActionsAndTheirResourceTypes(t *testing.T) {
 		t.Fatal("condition keys of RegisterTaskDefinition wrong")
 	}
 }
+
+func TestForAllValuesWithANegatedOperatorForbidsEachValue(t *testing.T) {
+	p := mustPolicy(t, "p", `{"Statement":[{"Sid":"KeepOwnerTags","Effect":"Allow","Action":"elasticloadbalancing:AddTags","Resource":"*",
+		"Condition":{"ForAllValues:StringNotEquals":{"aws:TagKeys":["stack","service"]}}}]}`)
+	for keys, want := range map[string]bool{"managed-by": true, "managed-by,stack": false, "stack": false} {
+		d, err := Evaluate([]Policy{p}, nil, Request{Action: "elasticloadbalancing:AddTags", Resource: "r",
+			Context: map[string][]string{"aws:TagKeys": strings.Split(keys, ",")}})
+		if err != nil || d.Allowed != want {
+			t.Errorf("tag keys %s: allowed %v, want %v (%v)", keys, d.Allowed, want, err)
+		}
+	}
+}
+
+func TestResourceWildcardsDoNotSpanARNSegments(t *testing.T) {
+	p := mustPolicy(t, "p", `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket*"}]}`)
+	for arn, want := range map[string]bool{
+		"arn:aws:s3:::bucket-a/key":              true,
+		"arn:aws:s3:us-east-1:1:bucket-a":        false, // region and account are segments of their own
+		"arn:aws:ecs:us-east-1:1:cluster/bucket": false,
+	} {
+		d, _ := Evaluate([]Policy{p}, nil, Request{Action: "s3:GetObject", Resource: arn})
+		if d.Allowed != want {
+			t.Errorf("%s: allowed %v, want %v", arn, d.Allowed, want)
+		}
+	}
+}

@@ -91,6 +91,8 @@ var resourceSpecs = map[string]resourceSpec{
 				}
 			}
 			calls = append(calls, r.call(Read, "ecs:DescribeTaskDefinition", "*", nil))
+			// Tags are the one attribute updated in place; the rest registers a revision.
+			calls = append(calls, r.each(Update, self, r.resourceTags(nil), "ecs:TagResource", "ecs:UntagResource")...)
 			if skip, _ := r.rec.Inputs["skipDestroy"].(bool); !skip {
 				calls = append(calls, r.call(Delete, "ecs:DeregisterTaskDefinition", "*", nil))
 			}
@@ -298,9 +300,10 @@ var resourceSpecs = map[string]resourceSpec{
 				"AWSServiceRoleForApplicationAutoScaling_ECSService"))
 			calls = append(calls, r.call(Read, "application-autoscaling:DescribeScalableTargets", "*", nil),
 				r.call(Read, "application-autoscaling:ListTagsForResource", self, nil))
-			calls = append(calls, r.each(Update, self, nil, "application-autoscaling:RegisterScalableTarget",
-				"application-autoscaling:TagResource", "application-autoscaling:UntagResource")...)
-			return append(calls, r.call(Delete, "application-autoscaling:DeregisterScalableTarget", self, nil))
+			calls = append(calls, r.call(Update, "application-autoscaling:RegisterScalableTarget", self, r.resourceTags(nil)),
+				r.call(Update, "application-autoscaling:TagResource", self, r.requestTags(r.resourceTags(nil))),
+				r.call(Update, "application-autoscaling:UntagResource", self, r.resourceTags(nil)))
+			return append(calls, r.call(Delete, "application-autoscaling:DeregisterScalableTarget", self, r.resourceTags(nil)))
 		},
 	},
 	"aws:appautoscaling/policy:Policy": {
@@ -315,7 +318,7 @@ var resourceSpecs = map[string]resourceSpec{
 			calls = append(calls, r.call(Read, "application-autoscaling:DescribeScalingPolicies", "*", nil))
 			calls = append(calls, r.each(Update, target, nil, "application-autoscaling:PutScalingPolicy")...)
 			calls = append(calls, r.each(Update, alarms, nil, "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms")...)
-			calls = append(calls, r.each(Delete, target, nil, "application-autoscaling:DeleteScalingPolicy")...)
+			calls = append(calls, r.each(Delete, target, r.resourceTags(nil), "application-autoscaling:DeleteScalingPolicy")...)
 			return append(calls, r.each(Delete, alarms, nil, "cloudwatch:DeleteAlarms")...)
 		},
 	},
@@ -355,7 +358,8 @@ var resourceSpecs = map[string]resourceSpec{
 		source: tf("wafv2/web_acl.go") + "; a rule referencing a managed rule group is authorized on it",
 		calls: func(r *res) []Call {
 			self := r.out("arn")
-			managed := r.arn("wafv2", "regional/managedruleset/AWSManagedRulesCommonRuleSet/0123abcd")
+			// AWS's managed rule groups are not in the caller's account.
+			managed := fmt.Sprintf("arn:aws:wafv2:%s:aws:regional/managedruleset/AWSManagedRulesCommonRuleSet/0123abcd", r.env.Region)
 			calls := r.taggedCreate("wafv2:CreateWebACL", self, "wafv2:TagResource", "", nil)
 			calls = append(calls, r.call(Create, "wafv2:CreateWebACL", managed, r.requestTags(nil)))
 			calls = append(calls, r.each(Read, self, nil, "wafv2:GetWebACL", "wafv2:ListTagsForResource")...)
