@@ -93,6 +93,7 @@ func TestEachRoleTrustsExactlyOneSubjectWithExactAudience(t *testing.T) {
 		"preview":           "repo:acme/webservice:pull_request",
 		"deploy-staging":    "repo:acme/webservice:ref:refs/heads/main",
 		"deploy-production": "repo:acme/webservice:environment:production",
+		"drift":             "repo:acme/webservice:environment:drift",
 	}
 	for name, subject := range want {
 		st := policyStatements(t, str(t, roleNamed(t, r, name).Inputs, "assumeRolePolicy"))
@@ -126,9 +127,9 @@ func TestSubjectPrefixComesFromConfig(t *testing.T) {
 	}
 }
 
-func TestPreviewRoleCannotWrite(t *testing.T) {
+func TestPreviewAndDriftRolesCannotWrite(t *testing.T) {
 	r := mustBootstrap(t, nil)
-	for _, st := range rolePolicy(t, r, "preview-read-only") {
+	for _, st := range append(rolePolicy(t, r, "preview-read-only"), rolePolicy(t, r, "drift-read-only")...) {
 		for _, a := range actions(st) {
 			verb := a[strings.Index(a, ":")+1:]
 			if !strings.HasPrefix(verb, "Describe") && !strings.HasPrefix(verb, "Get") && !strings.HasPrefix(verb, "List") {
@@ -147,8 +148,8 @@ func TestNoPolicyGrantsAWholeServiceOrEverything(t *testing.T) {
 	for _, b := range r.OfType("aws:iam/policy:Policy") {
 		docs[b.Name] = policyStatements(t, str(t, b.Inputs, "policy"))
 	}
-	if len(docs) != 7 {
-		t.Fatalf("policies = %d, want preview, two deploy roles with a network policy each, two boundaries", len(docs))
+	if len(docs) != 8 {
+		t.Fatalf("policies = %d, want preview, drift, two deploy roles with a network policy each, two boundaries", len(docs))
 	}
 	for name, sts := range docs {
 		for _, st := range sts {
@@ -255,7 +256,7 @@ func TestDeployRoleIsScopedToItsOwnStack(t *testing.T) {
 func TestRoleOutputsAreExported(t *testing.T) {
 	r := mustBootstrap(t, nil)
 	for _, name := range []string{identity.OutputOIDCProviderArn, identity.OutputStagingPermissionsBoundaryArn,
-		identity.OutputProductionPermissionsBoundaryArn, identity.OutputPreviewRoleArn,
+		identity.OutputProductionPermissionsBoundaryArn, identity.OutputPreviewRoleArn, identity.OutputDriftRoleArn,
 		identity.OutputStagingDeployRoleArn, identity.OutputProductionDeployRole} {
 		if s, _ := r.Outputs[name].(string); !strings.HasPrefix(s, "arn:aws:iam::210987654321:") {
 			t.Errorf("output %s = %v", name, r.Outputs[name])

@@ -92,7 +92,7 @@ func TestDriftIsReadOnlyAndNeverChangesAStack(t *testing.T) {
 			roles = append(roles, r.(string))
 		}
 	}
-	if len(roles) != 1 || !strings.Contains(roles[0], "vars.PREVIEW_ROLE_ARN") || strings.Contains(roles[0], "DEPLOY") {
+	if len(roles) != 1 || !strings.Contains(roles[0], "vars.DRIFT_ROLE_ARN") || strings.Contains(roles[0], "DEPLOY") {
 		t.Errorf("roles %v, want the read-only preview role only", roles)
 	}
 	// Only the drift environment's read-only Pulumi credentials, never a

@@ -43,6 +43,12 @@ type Config struct {
 	ProductionEnvironment string
 	// PreviewRole creates the read-only pull request role. Default: true.
 	PreviewRole bool
+	// DriftRole creates the read-only role of the scheduled drift check, which
+	// runs in DriftEnvironment (a role trusts exactly one subject). Default: true.
+	DriftRole bool
+	// DriftEnvironment is the GitHub environment the drift role trusts.
+	// Default: drift.
+	DriftEnvironment string
 	// BoundaryExtraActions are app permissions the boundary lets through.
 	BoundaryExtraActions []string
 	// WAF lets the deploy roles manage the stacks' WAFv2 web ACL (set it when a
@@ -104,6 +110,8 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		MainBranch:            get("mainBranch", "main"),
 		ProductionEnvironment: get("productionEnvironment", "production"),
 		PreviewRole:           true,
+		DriftRole:             true,
+		DriftEnvironment:      get("driftEnvironment", "drift"),
 		PromotionSourceStack:  get("promotionSourceStack", "staging"),
 	}
 	c.Region, _ = lookup(infra.RegionKey)
@@ -113,6 +121,13 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	}
 	if c.PromotionSourceRegion = get("promotionSourceRegion", ""); c.PromotionSourceRegion == "" {
 		c.PromotionSourceRegion = c.Region
+	}
+	if raw, ok := lookup(key("driftRole")); ok {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			bad(key("driftRole"), raw, "true or false")
+		}
+		c.DriftRole = b
 	}
 	if raw, ok := lookup(key("previewRole")); ok {
 		b, err := strconv.ParseBool(raw)
@@ -177,6 +192,11 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	if wildcardsRe.MatchString(c.MainBranch) || !refNameRe.MatchString(c.MainBranch) {
 		bad(key("mainBranch"), c.MainBranch, "an exact branch name, no wildcards")
 	}
+	if wildcardsRe.MatchString(c.DriftEnvironment) || !refNameRe.MatchString(c.DriftEnvironment) ||
+		c.DriftEnvironment == c.ProductionEnvironment {
+		bad(key("driftEnvironment"), c.DriftEnvironment,
+			"an exact GitHub environment name, no wildcards, other than webservice-bootstrap:productionEnvironment")
+	}
 	if wildcardsRe.MatchString(c.ProductionEnvironment) || !refNameRe.MatchString(c.ProductionEnvironment) {
 		bad(key("productionEnvironment"), c.ProductionEnvironment, "an exact GitHub environment name, no wildcards")
 	}
@@ -215,6 +235,9 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 
 // PreviewSubject is what a pull_request job presents; the preview role trusts it.
 func (c *Config) PreviewSubject() string { return c.SubjectPrefix + ":pull_request" }
+
+// DriftSubject is what the drift check's job, in its environment, presents.
+func (c *Config) DriftSubject() string { return c.SubjectPrefix + ":environment:" + c.DriftEnvironment }
 
 // StagingSubject is what a job on the main branch without an environment presents.
 func (c *Config) StagingSubject() string { return c.SubjectPrefix + ":ref:refs/heads/" + c.MainBranch }

@@ -14,6 +14,7 @@ import (
 const (
 	OutputOIDCProviderArn                  = "oidcProviderArn"
 	OutputPreviewRoleArn                   = "previewRoleArn"
+	OutputDriftRoleArn                     = "driftRoleArn"
 	OutputStagingDeployRoleArn             = "stagingDeployRoleArn"
 	OutputProductionDeployRole             = "productionDeployRoleArn"
 	OutputStagingPermissionsBoundaryArn    = "stagingPermissionsBoundaryArn"
@@ -94,6 +95,18 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 			return nil, err
 		}
 		outputs[OutputPreviewRoleArn] = r.Arn
+	}
+	// The drift check reads what pull requests' previews read, as a job of its
+	// own environment: a role of its own, so each role still trusts one subject.
+	if c.DriftRole {
+		r, err := role("drift", c.DriftSubject(), "scheduled drift check: pulumi preview --refresh (read-only)")
+		if err != nil {
+			return nil, err
+		}
+		if err := inline("drift-read-only", r, previewPolicy().JSON()); err != nil {
+			return nil, err
+		}
+		outputs[OutputDriftRoleArn] = r.Arn
 	}
 	stacks := []struct{ stack, subject, roleOutput, boundaryOutput string }{
 		{c.StagingStack, c.StagingSubject(), OutputStagingDeployRoleArn, OutputStagingPermissionsBoundaryArn},
