@@ -265,9 +265,11 @@ func diffProps(old, cur map[string]any, typ string) []PropertyChange {
 	return out
 }
 
+// replaces reports whether a change at path forces a replacement. Paths are
+// render's dotted ones (cidrBlocks.0) or Pulumi's (cidrBlocks[0]).
 func replaces(typ, path string) bool {
 	for _, prefix := range replacingProperties[typ] {
-		if prefix == "" || path == prefix || strings.HasPrefix(path, prefix+".") {
+		if prefix == "" || path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[") {
 			return true
 		}
 	}

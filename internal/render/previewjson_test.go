@@ -115,3 +115,17 @@ func TestLoggedMessagesBecomeDiagnosticsAsTheEnginePrintsThem(t *testing.T) {
 		t.Errorf("diagnostics = %+v, want %+v", got, want)
 	}
 }
+
+// detailedDiff and the drift report name elements Pulumi's way, cidrBlocks[0]:
+// a change there forces a replacement as cidrBlocks.0 does.
+func TestAnElementPathForcesTheReplacementItsPropertyDoes(t *testing.T) {
+	const rule = "aws:ec2/securityGroupRule:SecurityGroupRule"
+	for _, path := range []string{"cidrBlocks", "cidrBlocks.0", "cidrBlocks[0]"} {
+		if !replaces(rule, path) {
+			t.Errorf("%s: a change does not force the replacement", path)
+		}
+	}
+	if replaces(rule, "cidrBlocksX") {
+		t.Error("a longer key is not the property")
+	}
+}
