@@ -325,7 +325,7 @@ func queueCmd(fs *flag.FlagSet) runner {
 	fs.StringVar(&lane.Shared, "shared", "", "workflow file deploying any stack, named by its run-name \"rollback <stack> ...\"")
 	runID := fs.Int64("run-id", 0, "this run's id (github.run_id)")
 	timeout := fs.Duration("timeout", 5*time.Hour, "give up (and fail, deploying nothing) after this long")
-	poll := fs.Duration("poll", 20*time.Second, "how often to look")
+	poll := fs.Duration("poll", time.Minute, "how often to look (each look is one list call per workflow: GITHUB_TOKEN allows 1,000 requests an hour per repository)")
 	return func(stdout, stderr io.Writer) (int, error) {
 		if lane.Stack == "" || *runID == 0 {
 			return ExitUsage, errors.New("-stack and -run-id are required")

@@ -19,9 +19,17 @@ type GitHub struct {
 	Repo  string // owner/name
 	Token string
 	HTTP  *http.Client
-	// Retries of a 5xx or 429 answer; each waits Backoff longer.
+	// Retries of a 5xx answer or a failed connection; each waits Backoff longer.
 	Retries int
 	Backoff time.Duration
+	// RateLimitRetries is how often a rate-limited answer (403 or 429 with
+	// GitHub's rate-limit headers or message) is retried after the wait GitHub
+	// asks for (ratelimit.go); 0 means DefaultRateLimitRetries.
+	RateLimitRetries int
+	// Sleep waits (tests record it); nil sleeps, returning early when ctx ends.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now is the clock that x-ratelimit-reset is read against; nil is time.Now.
+	Now func() time.Time
 }
 
 // GitHubFromEnv reads what every Actions job has: GITHUB_API_URL,
@@ -70,6 +78,7 @@ func (g *GitHub) do(ctx context.Context, method, path string, body, out any) err
 		payload = b
 	}
 	url := strings.TrimRight(g.API, "/") + "/repos/" + g.Repo + path
+	limited := 0
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(payload))
 		if err != nil {
@@ -100,16 +109,26 @@ func (g *GitHub) do(ctx context.Context, method, path string, body, out any) err
 			}
 			return nil
 		}
-		if (resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests) && attempt < g.Retries {
-			time.Sleep(g.Backoff * time.Duration(attempt+1))
-			continue
-		}
 		var msg struct {
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(b, &msg)
 		if msg.Message == "" {
 			msg.Message = strings.TrimSpace(string(b))
+		}
+		if wait, ok := rateLimitWait(resp, msg.Message, g.now()); ok {
+			if limited < g.rateLimitRetries() {
+				limited++
+				if err := g.sleep(ctx, wait); err != nil {
+					return fmt.Errorf("GitHub API %s %s: rate limited (HTTP %d: %s), and the wait of %s for it outlasts this command: %w",
+						method, path, resp.StatusCode, msg.Message, wait, err)
+				}
+				attempt-- // a rate limit is not a failed attempt
+				continue
+			}
+		} else if resp.StatusCode >= 500 && attempt < g.Retries {
+			time.Sleep(g.Backoff * time.Duration(attempt+1))
+			continue
 		}
 		return &APIError{Method: method, Path: path, Status: resp.StatusCode, Message: msg.Message}
 	}
