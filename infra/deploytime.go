@@ -2,7 +2,7 @@ package infra
 
 import "time"
 
-// Deploy-time model (CHECKLIST.md section 3). It predicts how long a rolling
+// Deploy-time model (docs/deploy-time-model.md). It predicts how long a rolling
 // update and a circuit-breaker rollback take for a stack's settings. The program
 // uses it for the ECS service's update timeout, so `pulumi up` waits long enough for
 // a rollback to finish but not forever; the offline preview and the post-deploy
@@ -67,7 +67,7 @@ func EstimateDeploy(c *Config) DeployEstimate {
 	e.Deploy = seconds(e.Waves*(s+c.HealthyThreshold*i+d+k)) + e.AlarmBake
 
 	e.FailureThreshold = clamp(ceilDiv(n, 2), 3, 200)
-	// New tasks the scheduler launches at once. CHECKLIST writes floor(M*N/100) - N,
+	// New tasks the scheduler launches at once. the model writes floor(M*N/100) - N,
 	// which is the headroom when m = 100; the headroom is the general form.
 	parallel := e.Headroom
 	rounds := ceilDiv(e.FailureThreshold, parallel)

@@ -6,7 +6,7 @@ import (
 )
 
 func TestSeedDeployEstimateMatchesChecklist(t *testing.T) {
-	// CHECKLIST.md section 3: N=2, 100/200, S=60, seed health check, D=30:
+	// docs/deploy-time-model.md, worked example: N=2, 100/200, S=60, seed health check, D=30:
 	// 60+90+30+30 = 210 s to deploy; ~360 s to detect a bad rollout. The
 	// checklist's example has no deployment alarms.
 	c := validStaging()

@@ -9,7 +9,7 @@ import (
 	"github.com/example/webservice/internal/offline"
 )
 
-// One test per Security Hub control (CHECKLIST.md section 1) this program covers,
+// One test per Security Hub control (docs/controls.md) this program covers,
 // named after the control, run against both real stack files.
 
 func TestECS2_TasksGetNoPublicIPAndRunInPrivateSubnets(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 )
 
 // Running it in production: deployment alarms, autoscaling, app secrets,
-// access logs, the dashboard. Each control named after its CHECKLIST entry.
+// access logs, the dashboard. Each control named after its entry in docs/controls.md.
 
 const (
 	typeAlarm       = "aws:cloudwatch/metricAlarm:MetricAlarm"
