@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Ranges AWS enforces (docs/controls.md, and the API references), and the few bounds this program
+// Ranges AWS enforces (its API references; internal/awsrules checks the same values against the provider), and the few bounds this program
 // adds, as named constants. Checking them here turns a half-applied `pulumi up`
 // into one clear message before anything is created.
 const (
