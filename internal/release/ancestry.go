@@ -63,3 +63,36 @@ func Guard(isAncestor func(a, b string) (bool, error), candidate string, known [
 	}
 	return true, "", nil
 }
+
+// Usable keeps the known commits the guard can order the candidate against:
+// each must be a commit this clone has (`git cat-file -e`) and reachable from
+// mainRef (origin/main in the deploy job). After a history rewrite on main the
+// commit staging runs, or the newest a push deployed, may be neither; ordering
+// against it would refuse every later push forever (green, with a warning), so
+// it is dropped, and each drop is returned as a warning for the log.
+func Usable(dir, mainRef string, known []Known) (kept []Known, warnings []string, err error) {
+	if out, err := exec.Command("git", "-C", dir, "rev-parse", "--verify", "--quiet", mainRef+"^{commit}").CombinedOutput(); err != nil {
+		return nil, nil, fmt.Errorf("-main %q: no such commit in %s (%v %s): want the ref of main's history, e.g. origin/main "+
+			"in a checkout with fetch-depth: 0", mainRef, dir, err, out)
+	}
+	for _, k := range known {
+		if !IsCommit(k.Commit) {
+			kept = append(kept, k)
+			continue
+		}
+		if exec.Command("git", "-C", dir, "cat-file", "-e", k.Commit+"^{commit}").Run() != nil {
+			warnings = append(warnings, fmt.Sprintf("ignoring %s, %s: this clone has no such commit (main's history was rewritten?)", k.Source, k.Commit))
+			continue
+		}
+		onMain, err := GitAncestry(dir)(k.Commit, mainRef)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !onMain {
+			warnings = append(warnings, fmt.Sprintf("ignoring %s, %s: it is not in the history of %s (main's history was rewritten?)", k.Source, k.Commit, mainRef))
+			continue
+		}
+		kept = append(kept, k)
+	}
+	return kept, warnings, nil
+}

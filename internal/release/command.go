@@ -32,7 +32,8 @@ Commands (each prints key=value lines for $GITHUB_OUTPUT on stdout, and says why
   label         -config FILE -commit SHA           exit 1 unless the image config's revision label is SHA
   record        -env ENV -state STATE [-id N] -commit SHA -image REF -digest D -tag T -stack S -mode M
   find-verified -env ENV -commit SHA               the verified deploy of SHA, or exit 1 naming SHA
-  guard         -env ENV -commit SHA -outputs FILE -git DIR   deploy=false if a newer commit is on ENV
+  guard         -env ENV -commit SHA -outputs FILE -git DIR [-main origin/main]
+                deploy=false if a newer commit is on ENV (commits not on main are ignored, warned)
   queue         -stack S -workflows a.yml,b.yml -shared rollback.yml -run-id N -timeout D
 
 Exit status: 0 done, 1 refused by a rule, 2 bad flags or input, 4 GitHub API error.
@@ -287,6 +288,7 @@ func guardCmd(fs *flag.FlagSet) runner {
 	commit := fs.String("commit", "", "the commit this run deploys")
 	outputs := fs.String("outputs", "", "the stack's outputs now (its imageTag is the commit it runs)")
 	gitDir := fs.String("git", ".", "a clone with the full history of the branch")
+	mainRef := fs.String("main", "origin/main", "main's history in that clone: known commits not in it are ignored, with a warning")
 	return func(stdout, stderr io.Writer) (int, error) {
 		o, err := readOutputs(*outputs)
 		if err != nil {
@@ -296,13 +298,23 @@ func guardCmd(fs *flag.FlagSet) runner {
 		if err != nil {
 			return ExitUsage, err
 		}
-		newest, err := NewestStarted(context.Background(), g, *env)
+		newest, ignored, err := NewestStarted(context.Background(), g, *env)
 		if err != nil {
 			return ExitAPIError, err
+		}
+		for _, w := range ignored {
+			fmt.Fprintf(stderr, "::warning::guard: ignoring a deployment record: %s\n", w)
 		}
 		known := []Known{
 			{Commit: o.str("imageTag"), Source: "the commit " + *env + " runs now (its imageTag output)"},
 			{Commit: newest, Source: "the newest commit a push deployed to " + *env + " (deployment records)"},
+		}
+		known, warnings, err := Usable(*gitDir, *mainRef, known)
+		if err != nil {
+			return ExitUsage, err
+		}
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "::warning::guard: %s\n", w)
 		}
 		ok, why, err := Guard(GitAncestry(*gitDir), *commit, known)
 		if err != nil {

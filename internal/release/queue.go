@@ -26,7 +26,13 @@ type Run struct {
 	Status       string    `json:"status"`
 	HTMLURL      string    `json:"html_url"`
 	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 	RunStartedAt time.Time `json:"run_started_at"`
+	// What started it: the event, its branch (or tag) and commit.
+	Event      string `json:"event"`
+	HeadBranch string `json:"head_branch"`
+	HeadSHA    string `json:"head_sha"`
+	Conclusion string `json:"conclusion"`
 }
 
 // started orders runs: a re-run attempt starts again, at the back of the line.

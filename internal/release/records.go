@@ -148,6 +148,7 @@ func FindVerified(ctx context.Context, g *GitHub, environment, commit string) (P
 		return Payload{}, err
 	}
 	var seen []string
+	runs := newOrigins(g)
 	for _, d := range ds {
 		p, err := d.Payload()
 		if err != nil {
@@ -160,6 +161,14 @@ func FindVerified(ctx context.Context, g *GitHub, environment, commit string) (P
 		}
 		if d.SHA != commit || p.Commit != commit || p.Digest == "" || !strings.HasSuffix(p.Image, "@"+p.Digest) {
 			seen = append(seen, fmt.Sprintf("deployment %d: payload does not name a digest-pinned image of this commit", d.ID))
+			continue
+		}
+		why, err := runs.check(ctx, d, p)
+		if err != nil {
+			return Payload{}, err
+		}
+		if why != "" {
+			seen = append(seen, fmt.Sprintf("deployment %d: not trusted: %s", d.ID, why))
 			continue
 		}
 		ss, err := g.Statuses(ctx, d.ID)
@@ -181,16 +190,28 @@ func FindVerified(ctx context.Context, g *GitHub, environment, commit string) (P
 }
 
 // NewestStarted is the commit of the newest record that a push (mode build)
-// started in environment, "" when there is none.
-func NewestStarted(ctx context.Context, g *GitHub, environment string) (string, error) {
+// started in environment from a trusted run, "" when there is none; ignored
+// lists the newer records it passed over, and why.
+func NewestStarted(ctx context.Context, g *GitHub, environment string) (commit string, ignored []string, err error) {
 	ds, err := g.Deployments(ctx, environment, "")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+	runs := newOrigins(g)
 	for _, d := range ds {
-		if p, err := d.Payload(); err == nil && p.Mode == "build" && d.Creator.Login == TrustedCreator {
-			return d.SHA, nil
+		p, err := d.Payload()
+		if err != nil || p.Mode != "build" || d.Creator.Login != TrustedCreator {
+			continue
 		}
+		why, err := runs.check(ctx, d, p)
+		if err != nil {
+			return "", nil, err
+		}
+		if why != "" {
+			ignored = append(ignored, fmt.Sprintf("deployment %d of %s: %s", d.ID, d.SHA, why))
+			continue
+		}
+		return d.SHA, ignored, nil
 	}
-	return "", nil
+	return "", ignored, nil
 }

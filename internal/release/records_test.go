@@ -52,14 +52,15 @@ func deployment(id int64, sha, creator string, p Payload) map[string]any {
 }
 
 func TestFindVerifiedReturnsTheDigestStagingVerified(t *testing.T) {
-	p := Payload{Commit: shaA, Image: "1.dkr.ecr.us-east-1.amazonaws.com/web-staging@" + digest, Digest: digest, Tag: shaA, Mode: "build"}
-	g, _ := fakeGitHub(t, map[string]func(http.ResponseWriter, *http.Request){
+	p := Payload{Commit: shaA, Image: "1.dkr.ecr.us-east-1.amazonaws.com/web-staging@" + digest, Digest: digest, Tag: shaA, Mode: "build",
+		Run: runOf + "100"}
+	g, _ := fakeGitHub(t, runs(map[string]func(http.ResponseWriter, *http.Request){
 		"GET /deployments": answer([]any{deployment(7, shaA, TrustedCreator, p), deployment(5, shaA, TrustedCreator, p)}),
 		// The newest attempt failed; an older one of the same commit was verified
 		// and later marked inactive when a newer commit succeeded.
 		"GET /deployments/7/statuses": answer([]Status{{State: "failure"}, {State: "in_progress"}}),
 		"GET /deployments/5/statuses": answer([]Status{{State: "inactive"}, {State: "success"}, {State: "in_progress"}}),
-	})
+	}, mainPush))
 	got, err := FindVerified(context.Background(), g, "staging", shaA)
 	if err != nil {
 		t.Fatal(err)
@@ -70,14 +71,14 @@ func TestFindVerifiedReturnsTheDigestStagingVerified(t *testing.T) {
 }
 
 func TestFindVerifiedRefusesACommitThatNeverPassedStagingNamingIt(t *testing.T) {
-	failed := Payload{Commit: shaB, Image: "r@" + digest, Digest: digest, Mode: "build"}
+	failed := Payload{Commit: shaB, Image: "r@" + digest, Digest: digest, Mode: "build", Run: runOf + "100"}
 	forged := failed
-	g, _ := fakeGitHub(t, map[string]func(http.ResponseWriter, *http.Request){
+	g, _ := fakeGitHub(t, runs(map[string]func(http.ResponseWriter, *http.Request){
 		"GET /deployments": answer([]any{deployment(9, shaB, "mallory", forged), deployment(8, shaB, TrustedCreator, failed),
 			deployment(6, shaB, TrustedCreator, Payload{Commit: shaB, Image: "r:tag", Mode: "build"})}),
 		"GET /deployments/8/statuses": answer([]Status{{State: "failure"}, {State: "in_progress"}}),
 		"GET /deployments/9/statuses": answer([]Status{{State: "success"}}),
-	})
+	}, mainPush))
 	_, err := FindVerified(context.Background(), g, "staging", shaB)
 	var nv *NotVerifiedError
 	if !errors.As(err, &nv) {
