@@ -23,8 +23,9 @@ const (
 const usage = `usage: release COMMAND [flags]
 
 Commands (each prints key=value lines for $GITHUB_OUTPUT on stdout, and says why on stderr):
-  reconcile     -before FILE -up OUTCOME -verify OUTCOME
-                what to do after a rollout: action=keep|restore|nothing-to-restore, tag=, digest=
+  reconcile     -before FILE -up OUTCOME -verify OUTCOME [-git DIR]
+                what to do after a rollout: action=keep|restore|nothing-to-restore, tag=, digest=,
+                and with -git the commit of the release to restore (ref=) or why there is none (ref-note=)
   first-deploy  -outputs FILE         needed=true when the stack has never run an image
   expect        -outputs FILE -digest sha256:...   exit 1 unless the outputs name that digest
   setting       -dir DIR -stack NAME -key KEY      a stack config value (e.g. aws:region)
@@ -35,6 +36,10 @@ Commands (each prints key=value lines for $GITHUB_OUTPUT on stdout, and says why
   guard         -env ENV -commit SHA -outputs FILE -git DIR [-main origin/main]
                 deploy=false if a newer commit is on ENV (commits not on main are ignored, warned)
   queue         -stack S -workflows a.yml,b.yml -shared rollback.yml -run-id N -timeout D
+  wait-runs     -workflow staging.yml -commit SHA -timeout D   until no run of the workflow for SHA is going
+  lock          -history FILE -run-id N -stack S   cancel=true only for an update of a finished run (or this one)
+  scan          -call describe|start -exit N -stdout FILE -stderr FILE [-started]
+                what an ECR scan answer means: next=wait|start|done|unscanned, critical=N, reason=
 
 Exit status: 0 done, 1 refused by a rule, 2 bad flags or input, 4 GitHub API error.
 `
@@ -89,6 +94,9 @@ var commands = map[string]func(fs *flag.FlagSet) runner{
 	"find-verified": findVerifiedCmd,
 	"guard":         guardCmd,
 	"queue":         queueCmd,
+	"wait-runs":     waitRunsCmd,
+	"lock":          lockCmd,
+	"scan":          scanCmd,
 }
 
 func readOutputs(path string) (Outputs, error) {
@@ -106,6 +114,7 @@ func reconcileCmd(fs *flag.FlagSet) runner {
 	before := fs.String("before", "", "the stack's outputs captured before the deploy (pulumi stack output --json)")
 	up := fs.String("up", "", "outcome of the pulumi up step")
 	verify := fs.String("verify", "", "outcome of the verify step")
+	gitDir := fs.String("git", "", "a clone with tags and main's history: resolve the release to restore to its commit")
 	return func(stdout, stderr io.Writer) (int, error) {
 		o, err := readOutputs(*before)
 		if err != nil {
@@ -117,6 +126,10 @@ func reconcileCmd(fs *flag.FlagSet) runner {
 		}
 		fmt.Fprintf(stderr, "reconcile: %s: %s\n", d.Action, d.Reason)
 		fmt.Fprintf(stdout, "action=%s\ntag=%s\ndigest=%s\nimage=%s\n", d.Action, d.Restore.Tag, d.Restore.Digest, d.Restore.Image)
+		if *gitDir != "" && d.Action == Restore {
+			ref, note := RestoreRef(*gitDir, d.Restore.Tag)
+			fmt.Fprintf(stdout, "ref=%s\nref-note=%s\n", ref, note)
+		}
 		return ExitOK, nil
 	}
 }
@@ -358,6 +371,87 @@ func queueCmd(fs *flag.FlagSet) runner {
 			}
 			return ExitRefused, err
 		}
+		return ExitOK, nil
+	}
+}
+
+func waitRunsCmd(fs *flag.FlagSet) runner {
+	workflow := fs.String("workflow", "staging.yml", "workflow file whose runs of the commit are waited for")
+	commit := fs.String("commit", "", "the commit (full SHA)")
+	timeout := fs.Duration("timeout", time.Hour, "give up (and fail, deploying nothing) after this long")
+	poll := fs.Duration("poll", time.Minute, "how often to look (one list call each)")
+	return func(stdout, stderr io.Writer) (int, error) {
+		if !IsCommit(*commit) {
+			return ExitUsage, fmt.Errorf("-commit %q: want a full 40-character SHA", *commit)
+		}
+		g, err := GitHubFromEnv()
+		if err != nil {
+			return ExitUsage, err
+		}
+		if err := WaitForCommit(context.Background(), g, *workflow, *commit, *poll, *timeout, stderr); err != nil {
+			var api *APIError
+			if errors.As(err, &api) {
+				return ExitAPIError, err
+			}
+			return ExitRefused, err
+		}
+		return ExitOK, nil
+	}
+}
+
+func lockCmd(fs *flag.FlagSet) runner {
+	history := fs.String("history", "", "the stack's history (pulumi stack history --json --page-size 1)")
+	runID := fs.Int64("run-id", 0, "this run's id (github.run_id)")
+	stack := fs.String("stack", "", "the stack as the Pulumi CLI names it, for the runbook's command")
+	return func(stdout, stderr io.Writer) (int, error) {
+		if *runID == 0 || *stack == "" {
+			return ExitUsage, errors.New("-run-id and -stack are required")
+		}
+		b, err := os.ReadFile(*history)
+		if err != nil {
+			return ExitUsage, err
+		}
+		us, err := ParseHistory(b)
+		if err != nil {
+			return ExitUsage, err
+		}
+		g, err := GitHubFromEnv()
+		if err != nil {
+			return ExitUsage, err
+		}
+		cancel, why, err := DecideLock(context.Background(), g, us, *runID, *stack)
+		var locked *LockedError
+		switch {
+		case errors.As(err, &locked):
+			return ExitRefused, err
+		case err != nil:
+			return ExitAPIError, err
+		}
+		fmt.Fprintf(stderr, "lock: %s\n", why)
+		fmt.Fprintf(stdout, "cancel=%t\nwhy=%s\n", cancel, why)
+		return ExitOK, nil
+	}
+}
+
+func scanCmd(fs *flag.FlagSet) runner {
+	call := fs.String("call", "describe", "the AWS CLI call answered: describe (describe-image-scan-findings) or start (start-image-scan)")
+	exit := fs.Int("exit", 0, "its exit status")
+	out := fs.String("stdout", "", "its standard output (JSON)")
+	errFile := fs.String("stderr", "", "its standard error")
+	started := fs.Bool("started", false, "a scan of the image was already started")
+	return func(stdout, stderr io.Writer) (int, error) {
+		read := func(p string) []byte {
+			if p == "" {
+				return nil
+			}
+			b, _ := os.ReadFile(p)
+			return b
+		}
+		v, err := ScanStep(*call, *exit, read(*out), read(*errFile), *started)
+		if err != nil {
+			return ExitRefused, err
+		}
+		fmt.Fprintf(stdout, "next=%s\ncritical=%d\nreason=%s\n", v.Next, v.Critical, strings.ReplaceAll(v.Reason, "\n", " "))
 		return ExitOK, nil
 	}
 }

@@ -135,8 +135,9 @@ func (e *NotVerifiedError) Error() string {
 	} else {
 		msg += " (recorded: " + strings.Join(e.Seen, "; ") + ")"
 	}
-	return msg + ". Only an image that " + e.Environment + " ran and verified is promoted: push the commit to main " +
-		"and let its " + e.Environment + " deploy pass, then publish the release again."
+	return msg + ". Only an image that " + e.Environment + " ran and verified is promoted: let a " + e.Environment +
+		" deploy of the commit pass (re-run its failed " + e.Environment + " run, or push it to main), then re-run this run " +
+		"(Re-run all jobs): the release needs no publishing again."
 }
 
 // FindVerified returns the payload of the newest record of commit in
