@@ -92,8 +92,10 @@ func TestDriftIsReadOnlyAndNeverChangesAStack(t *testing.T) {
 			roles = append(roles, r.(string))
 		}
 	}
-	if len(roles) != 1 || !strings.Contains(roles[0], "vars.DRIFT_ROLE_ARN") || strings.Contains(roles[0], "DEPLOY") {
-		t.Errorf("roles %v, want the read-only preview role only", roles)
+	// The role is chosen by the step TestDriftReadsProductionWithItsOwnAccountsRole
+	// runs: one of the drift roles, never a deploy role.
+	if len(roles) != 1 || roles[0] != "${{ steps.role.outputs.arn }}" {
+		t.Errorf("roles %v, want the drift role the role step chose", roles)
 	}
 	// Only the drift environment's read-only Pulumi credentials, never a
 	// deploy's.
@@ -207,5 +209,63 @@ func TestTheDeployShowsTheDriftItsUpChangesBackBeforeItRuns(t *testing.T) {
 	if !strings.Contains(run(v), `-stack "$STACK_NAME" -dir "$PROGRAM_DIR"`) ||
 		envOf(v)["STACK_NAME"] != "${{ inputs.stack }}" || envOf(v)["PROGRAM_DIR"] != "${{ inputs.program-dir }}" {
 		t.Errorf("verify does not get the deployed stack's config for its timing:\n%s", run(v))
+	}
+}
+
+func driftRoleStep(t *testing.T) map[string]any {
+	t.Helper()
+	steps, _ := driftSteps(t)
+	for _, s := range steps {
+		if s["name"] == "Choose the stack's drift role" {
+			return s
+		}
+	}
+	t.Fatal("drift.yml has no step choosing the stack's drift role")
+	return nil
+}
+
+// TestDriftReadsProductionWithItsOwnAccountsRole: with production in another
+// account and no PRODUCTION_DRIFT_ROLE_ARN, the check would read production
+// with staging's drift role, see none of its resources and report them all
+// deleted; it fails instead, naming the variable.
+func TestDriftReadsProductionWithItsOwnAccountsRole(t *testing.T) {
+	step := driftRoleStep(t)
+	env := envOf(step)
+	for k, want := range map[string]string{"DRIFT_ROLE": "${{ vars.DRIFT_ROLE_ARN }}", "PRODUCTION_DRIFT_ROLE": "${{ vars.PRODUCTION_DRIFT_ROLE_ARN }}",
+		"PRODUCTION_DEPLOY_ROLE": "${{ vars.PRODUCTION_DEPLOY_ROLE_ARN }}", "STACK": "${{ matrix.stack }}"} {
+		if env[k] != want {
+			t.Errorf("%s = %v, want %s", k, env[k], want)
+		}
+	}
+	const (
+		drift     = "arn:aws:iam::111111111111:role/webservice-drift"
+		prodDrift = "arn:aws:iam::222222222222:role/webservice-drift"
+		sameAcct  = "arn:aws:iam::111111111111:role/webservice-deploy-production"
+		otherAcct = "arn:aws:iam::222222222222:role/webservice-deploy-production"
+	)
+	cases := []struct {
+		name, stack, prodDrift, prodDeploy string
+		role, refusal                      string
+	}{
+		{"staging", "staging", "", otherAcct, drift, ""},
+		{"production with its own drift role", "production", prodDrift, otherAcct, prodDrift, ""},
+		{"production in the same account", "production", "", sameAcct, drift, ""},
+		{"production deploy role unknown", "production", "", "", drift, ""},
+		{"production in another account without its drift role", "production", "", otherAcct, "", "set the variable PRODUCTION_DRIFT_ROLE_ARN"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, ghOut := script(t, run(step), t.TempDir(), map[string]string{"STACK": c.stack, "DRIFT_ROLE": drift,
+				"PRODUCTION_DRIFT_ROLE": c.prodDrift, "PRODUCTION_DEPLOY_ROLE": c.prodDeploy}, nil)
+			if c.refusal != "" {
+				if code == 0 || !strings.Contains(out, "::error::") || !strings.Contains(out, c.refusal) {
+					t.Fatalf("exit %d, want a refusal saying %q:\n%s", code, c.refusal, out)
+				}
+				return
+			}
+			if code != 0 || ghOut != "arn="+c.role+"\n" {
+				t.Fatalf("exit %d, output %q, want arn=%s:\n%s", code, ghOut, c.role, out)
+			}
+		})
 	}
 }

@@ -109,6 +109,11 @@ func TestEachDeployRunsFromTheRefItDeploysAndRefusesAnyOther(t *testing.T) {
 		{"staging push", "build", "staging", b, "refs/heads/main", b, nil, "", b, ""},
 		{"staging build from a branch", "build", "staging", b, "refs/heads/topic", b, nil, "", "", "staging deploys pushes to main"},
 		{"a release never promotes to staging", "promote", "staging", "v1", "refs/tags/v1", a, nil, "", "", "is not a deploy this pipeline makes"},
+		{"rollback to a tag that does not exist", "rollback", "production", "v9", "refs/tags/v9", b, gh("false", "false"), "", "", "no tag v9 in this repository"},
+		{"release tag with build metadata", "promote", "production", "v1+build.5", "refs/tags/v1+build.5", a, nil, "", "",
+			`release tag "v1+build.5" cannot be an image tag`},
+		{"rollback to a tag with build metadata", "rollback", "production", "v1+b", "refs/tags/v1+b", a, gh("false", "false"), "", "",
+			"semver build metadata"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,9 +133,12 @@ func TestEachDeployRunsFromTheRefItDeploysAndRefusesAnyOther(t *testing.T) {
 }
 
 func TestPrereleasesDoNotDeployToProductionUnlessOptedIn(t *testing.T) {
-	j := jobs(t, workflow(t, "production.yml"))["deploy"]
-	if got := j["if"]; got != "${{ !github.event.release.prerelease || vars.DEPLOY_PRERELEASES == 'true' }}" {
-		t.Fatalf("production deploys a release when %v", got)
+	pre := []releaseEvent{{"published", true}, {"prereleased", true}}
+	if n := deploysOf(t, pre, ""); n != 0 {
+		t.Errorf("a pre-release deploys %d time(s) without DEPLOY_PRERELEASES", n)
+	}
+	if n := deploysOf(t, pre, "true"); n != 1 {
+		t.Errorf("a pre-release deploys %d time(s) with DEPLOY_PRERELEASES=true, want 1", n)
 	}
 }
 
@@ -255,44 +263,165 @@ func TestPromotionCopiesExactlyTheVerifiedDigest(t *testing.T) {
 	}
 }
 
-func TestCriticalFindingsStopTheImageUnlessOverridden(t *testing.T) {
+// scanFake is a stand-in aws for the scan gate: each describe-image-scan-findings
+// of a digest answers with the next snippet given for it (the last one
+// repeats), start-image-scan succeeds, and every call is logged.
+func scanFake(t *testing.T, answers map[string][]string) (fake, log string) {
+	t.Helper()
+	dir := t.TempDir()
+	log = filepath.Join(dir, "aws.log")
+	for d, snippets := range answers {
+		for i, sn := range snippets {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s.%d", strings.TrimPrefix(d, "sha256:"), i+1)), []byte(sn+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, strings.TrimPrefix(d, "sha256:")+".last"), []byte(snippets[len(snippets)-1]+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fake = `echo "$*" >> ` + log + `
+case "$*" in
+  *start-image-scan*) echo '{}'; exit 0 ;;
+  *"wait image-scan-complete"*) echo "Waiter ImageScanComplete failed: An error occurred (ScanNotFoundException): Image scan does not exist" >&2; exit 255 ;;
+esac
+d=$(sed -n 's/.*imageDigest=sha256:\([0-9a-f]*\).*/\1/p' <<<"$*")
+n=$(grep -c "describe-image-scan-findings.*$d" ` + log + `)
+f=` + dir + `/$d.$n
+[ -f "$f" ] || f=` + dir + `/$d.last
+. "$f"`
+	return fake, log
+}
+
+func complete(critical int) string {
+	return fmt.Sprintf(`echo '{"imageScanStatus":{"status":"COMPLETE"},"imageScanFindings":{"findingSeverityCounts":{"CRITICAL":%d,"HIGH":3}}}'`, critical)
+}
+
+const scanNotFound = `echo "An error occurred (ScanNotFoundException) when calling the DescribeImageScanFindings operation: Image scan does not exist for the image" >&2; exit 254`
+
+func scanStep(t *testing.T) (map[string]any, string, string, string, map[string]string) {
+	t.Helper()
 	steps, _ := actionSteps(t)
 	scan := steps["Check the ECR scan for critical findings"]
-	if !strings.Contains(cond(scan), "inputs.mode != 'rollback'") {
-		t.Errorf("scan gate runs when %q", cond(scan))
-	}
 	amd, arm, att := "sha256:"+strings.Repeat("a1", 32), "sha256:"+strings.Repeat("b2", 32), "sha256:"+strings.Repeat("c3", 32)
 	index := fmt.Sprintf(`{"manifests":[{"digest":"%s","platform":{"os":"linux","architecture":"amd64"}},`+
 		`{"digest":"%s","platform":{"os":"linux","architecture":"arm64"}},`+
 		`{"digest":"%s","platform":{"os":"unknown","architecture":"unknown"}}]}`, amd, arm, att)
-	log := filepath.Join(t.TempDir(), "aws.log")
-	fakes := map[string]string{
-		"crane": "echo '" + index + "'",
-		"aws": `echo "$*" >> ` + log + `
-case "$*" in
-  *describe-image-scan-findings*imageDigest=` + arm + `*) echo 2 ;;
-  *describe-image-scan-findings*) echo None ;;
-esac`,
-	}
 	env := map[string]string{"IMAGE": "r/webservice-staging@sha256:" + strings.Repeat("00", 32), "DIGEST": "sha256:" + strings.Repeat("00", 32),
-		"REPOSITORY": "webservice-staging"}
-	code, out, _ := script(t, run(scan), t.TempDir(), env, fakes)
+		"REPOSITORY": "webservice-staging", "SCAN_POLL_SECONDS": "0", "CRANE_INDEX": index}
+	return scan, amd, arm, att, env
+}
+
+func runScan(t *testing.T, scan map[string]any, env map[string]string, aws string) (int, string) {
+	t.Helper()
+	dir := t.TempDir()
+	withRelease(t, dir)
+	code, out, _ := script(t, run(scan), dir, env, map[string]string{"crane": `echo "$CRANE_INDEX"`, "aws": aws})
+	return code, out
+}
+
+func TestCriticalFindingsStopTheImageUnlessOverridden(t *testing.T) {
+	scan, amd, arm, att, env := scanStep(t)
+	if !strings.Contains(cond(scan), "inputs.mode != 'rollback'") {
+		t.Errorf("scan gate runs when %q", cond(scan))
+	}
+	aws, log := scanFake(t, map[string][]string{amd: {complete(0)}, arm: {complete(2)}})
+	code, out := runScan(t, scan, env, aws)
 	if code == 0 || !strings.Contains(out, "2 CRITICAL finding(s)") || !strings.Contains(out, "ALLOW_CRITICAL_FINDINGS=true") {
 		t.Fatalf("critical findings passed: exit %d\n%s", code, out)
 	}
 	calls, _ := os.ReadFile(log)
-	if !strings.Contains(string(calls), "wait image-scan-complete --repository-name webservice-staging --image-id imageDigest="+amd) ||
+	if !strings.Contains(string(calls), "describe-image-scan-findings --repository-name webservice-staging --image-id imageDigest="+amd) ||
 		strings.Contains(string(calls), att) {
-		t.Errorf("scans: each platform image waited for, never the attestation:\n%s", calls)
+		t.Errorf("scans: each platform image read, never the attestation:\n%s", calls)
 	}
 	env["ALLOW"] = "true"
-	if code, out, _ := script(t, run(scan), t.TempDir(), env, fakes); code != 0 || !strings.Contains(out, "deployed anyway because ALLOW_CRITICAL_FINDINGS is true") {
+	if code, out := runScan(t, scan, env, aws); code != 0 || !strings.Contains(out, "deployed anyway because ALLOW_CRITICAL_FINDINGS is true") {
 		t.Fatalf("the documented override did not pass: exit %d\n%s", code, out)
 	}
-	fakes["aws"] = `echo "An error occurred (AccessDeniedException) when calling DescribeImageScanFindings" >&2; exit 254`
-	if code, _, _ := script(t, run(scan), t.TempDir(), env, fakes); code == 0 {
-		t.Fatal("an unreadable scan passed the gate")
+	denied := `echo "An error occurred (AccessDeniedException) when calling DescribeImageScanFindings" >&2; exit 254`
+	aws, _ = scanFake(t, map[string][]string{amd: {denied}, arm: {denied}})
+	if code, out := runScan(t, scan, env, aws); code == 0 || !strings.Contains(out, "AccessDeniedException") || !strings.Contains(out, `not the same as "no scan"`) {
+		t.Fatalf("an unreadable scan passed the gate: exit %d\n%s", code, out)
 	}
+}
+
+// TestAnImageWithoutAScanYetIsScannedAndWaitedFor: a repository without scan
+// on push (or a scan not registered yet) answers ScanNotFoundException, which
+// `aws ecr wait image-scan-complete` fails on at once.
+func TestAnImageWithoutAScanYetIsScannedAndWaitedFor(t *testing.T) {
+	scan, amd, arm, _, env := scanStep(t)
+	inProgress := `echo '{"imageScanStatus":{"status":"IN_PROGRESS"}}'`
+	aws, log := scanFake(t, map[string][]string{amd: {scanNotFound, scanNotFound, inProgress, complete(0)}, arm: {complete(0)}})
+	code, out := runScan(t, scan, env, aws)
+	calls, _ := os.ReadFile(log)
+	if code != 0 || strings.Count(string(calls), "start-image-scan --repository-name webservice-staging --image-id imageDigest="+amd) != 1 ||
+		!strings.Contains(out, amd+": 0 CRITICAL finding(s)") {
+		t.Fatalf("exit %d, want one scan started and its result read:\n%s\ncalls:\n%s", code, out, calls)
+	}
+}
+
+// TestEnhancedScanningIsReadOnceItHasScanned: under enhanced scanning an image
+// is ACTIVE (continuously monitored), never COMPLETE.
+func TestEnhancedScanningIsReadOnceItHasScanned(t *testing.T) {
+	scan, amd, arm, _, env := scanStep(t)
+	active := `echo '{"imageScanStatus":{"status":"ACTIVE"},"imageScanFindings":{}}'`
+	scanned := `echo '{"imageScanStatus":{"status":"ACTIVE"},"imageScanFindings":{"imageScanCompletedAt":"2026-05-01T12:00:00Z","findingSeverityCounts":{"CRITICAL":1}}}'`
+	aws, _ := scanFake(t, map[string][]string{amd: {active, scanned}, arm: {scanned}})
+	if code, out := runScan(t, scan, env, aws); code == 0 || !strings.Contains(out, "2 CRITICAL finding(s) in") {
+		t.Fatalf("enhanced scanning's findings were not counted: exit %d\n%s", code, out)
+	}
+}
+
+func TestAnImageECRCannotScanFollowsTheDocumentedPolicy(t *testing.T) {
+	scan, amd, arm, _, env := scanStep(t)
+	unsupported := `echo '{"imageScanStatus":{"status":"UNSUPPORTED_IMAGE","description":"The operating system is not supported"}}'`
+	aws, _ := scanFake(t, map[string][]string{amd: {unsupported}, arm: {complete(0)}})
+	if code, out := runScan(t, scan, env, aws); code != 0 || !strings.Contains(out, "::warning::ECR cannot scan") ||
+		!strings.Contains(out, "REQUIRE_IMAGE_SCAN=true") {
+		t.Fatalf("default policy: an unscannable image deploys with a warning: exit %d\n%s", code, out)
+	}
+	env["REQUIRE_SCAN"] = "true"
+	if code, out := runScan(t, scan, env, aws); code == 0 || !strings.Contains(out, "REQUIRE_IMAGE_SCAN is true") {
+		t.Fatalf("REQUIRE_IMAGE_SCAN=true: exit %d\n%s", code, out)
+	}
+	steps, _ := actionSteps(t)
+	if envOf(steps["Check the ECR scan for critical findings"])["REQUIRE_SCAN"] != "${{ inputs.require-image-scan }}" {
+		t.Error("the policy is not the action's require-image-scan input")
+	}
+	for _, job := range []string{"deploy-staging", "deploy-production"} {
+		var with any
+		for _, s := range jobs(t, workflow(t, "deploy.yml"))[job]["steps"].([]any) {
+			if at(s, "uses") == "./.github/actions/deploy" {
+				with = at(s, "with.require-image-scan")
+			}
+		}
+		if with != "${{ vars.REQUIRE_IMAGE_SCAN }}" {
+			t.Errorf("%s: require-image-scan = %v, want the REQUIRE_IMAGE_SCAN variable", job, with)
+		}
+	}
+}
+
+func TestTheScanWaitIsBounded(t *testing.T) {
+	scan, amd, arm, _, env := scanStep(t)
+	env["SCAN_TIMEOUT_SECONDS"] = "0"
+	pending := `echo '{"imageScanStatus":{"status":"PENDING"}}'`
+	aws, _ := scanFake(t, map[string][]string{amd: {pending}, arm: {pending}})
+	if code, out := runScan(t, scan, env, aws); code == 0 || !strings.Contains(out, "did not finish in 0 s") {
+		t.Fatalf("a scan that never finishes: exit %d\n%s", code, out)
+	}
+}
+
+// pulumiFake is a stand-in pulumi whose history names the update holding the
+// stack (result and message), whose state has the given pending operations,
+// and which logs every call.
+func pulumiFake(log, historyResult, historyMessage, pending string) string {
+	return `echo "pulumi $*" >> ` + log + `
+case "$1 $2" in
+  "stack history") echo '[{"version":7,"kind":"update","startTime":"2026-05-01T12:00:00Z","message":"` + historyMessage + `","result":"` + historyResult + `"}]' ;;
+  "stack export") echo '{"deployment":{"pending_operations":[` + pending + `]}}' ;;
+  cancel*) echo "The currently running update for 'staging' has been canceled!" ;;
+esac`
 }
 
 func TestAnInterruptedRunLeavesAStackTheNextRunCanUse(t *testing.T) {
@@ -301,45 +430,60 @@ func TestAnInterruptedRunLeavesAStackTheNextRunCanUse(t *testing.T) {
 	if slices.Index(names, "Make the stack usable after an interrupted run") > slices.Index(names, "Roll out (pulumi up)") {
 		t.Fatal("recovery runs after the rollout")
 	}
-	dir := t.TempDir()
-	log := filepath.Join(t.TempDir(), "pulumi.log")
-	pending := `{"deployment":{"pending_operations":[{"type":"updating","resource":{"urn":"urn:pulumi:staging::webservice::aws:ecs/service:Service::service"}}]}}`
-	fakes := map[string]string{"pulumi": `echo "pulumi $*" >> ` + log + `
-case "$1" in
-  cancel) echo "The currently running update for 'staging' has been canceled!" ;;
-  stack) echo '` + pending + `' ;;
-esac`}
+	if envOf(recover)["GH_TOKEN"] != "${{ inputs.github-token }}" {
+		t.Error("the recovery cannot ask GitHub whose the lock is (GH_TOKEN)")
+	}
+	api := fakeGitHubAPI(t, map[string]string{
+		"GET /actions/runs/41": `{"id":41,"status":"completed","conclusion":"cancelled","html_url":"https://github.com/acme/web/actions/runs/41"}`,
+		"GET /actions/runs/42": `{"id":42,"status":"in_progress","html_url":"https://github.com/acme/web/actions/runs/42"}`,
+	})
 	env := map[string]string{"STACK": "staging", "PROGRAM_DIR": "."}
-	code, out, _ := script(t, run(recover), dir, env, fakes)
-	calls, _ := os.ReadFile(log)
+	for k, v := range api {
+		env[k] = v
+	}
+	pending := `{"type":"updating","resource":{"urn":"urn:pulumi:staging::webservice::aws:ecs/service:Service::service"}}`
+	try := func(result, message, pending string) (int, string, string) {
+		dir := t.TempDir()
+		withRelease(t, dir)
+		log := filepath.Join(t.TempDir(), "pulumi.log")
+		code, out, _ := script(t, run(recover), dir, env, map[string]string{"pulumi": pulumiFake(log, result, message, pending)})
+		calls, _ := os.ReadFile(log)
+		return code, out, string(calls)
+	}
+
+	// Left by a run of this repository that is over: cancelled and cleared.
+	code, out, calls := try("in-progress", "deploy x (staging run 41)", pending)
 	if code != 0 || !strings.Contains(out, "released its lock with pulumi cancel") ||
 		!strings.Contains(out, "updating urn:pulumi:staging::webservice::aws:ecs/service:Service::service") ||
-		!strings.Contains(string(calls), "pulumi refresh --yes --non-interactive --stack staging --clear-pending-creates") {
-		t.Fatalf("exit %d\ncalls:\n%s\nlog:\n%s", code, calls, out)
+		!strings.Contains(calls, "pulumi cancel --yes --non-interactive --stack staging") ||
+		!strings.Contains(calls, "pulumi refresh --yes --non-interactive --stack staging --clear-pending-creates") {
+		t.Fatalf("finished run's lock: exit %d\ncalls:\n%s\nlog:\n%s", code, calls, out)
 	}
-	// Nothing was left behind: nothing is refreshed, and the log says so.
-	_ = os.Remove(log)
-	fakes["pulumi"] = `echo "pulumi $*" >> ` + log + `
-case "$1" in
-  cancel) echo "error: no update is in progress" >&2; exit 255 ;;
-  stack) echo '{"deployment":{}}' ;;
-esac`
-	code, out, _ = script(t, run(recover), dir, env, fakes)
-	calls, _ = os.ReadFile(log)
-	if code != 0 || strings.Contains(string(calls), "refresh") || !strings.Contains(out, "no pending operations") {
+	// An earlier attempt of this very run (GITHUB_RUN_ID=1): cancelled.
+	if code, out, calls := try("in-progress", "deploy x (staging run 1)", ""); code != 0 || !strings.Contains(calls, "pulumi cancel") {
+		t.Fatalf("this run's earlier attempt: exit %d\ncalls:\n%s\n%s", code, calls, out)
+	}
+	// A live update is never cancelled, nor refreshed under it: the step fails
+	// with the runbook's command.
+	for name, message := range map[string]string{"a run still going": "deploy x (rollback run 42)", "a person's pulumi up": "hotfix"} {
+		code, out, calls := try("in-progress", message, pending)
+		if code == 0 || strings.Contains(calls, "cancel") || strings.Contains(calls, "refresh") ||
+			!strings.Contains(out, "::error::") || !strings.Contains(out, "pulumi cancel --stack staging --yes") {
+			t.Errorf("%s: exit %d, want a refusal naming the runbook's command and no cancel:\ncalls:\n%s\nlog:\n%s", name, code, calls, out)
+		}
+	}
+	// Nothing was left behind: nothing is cancelled or refreshed, and the log says so.
+	code, out, calls = try("succeeded", "deploy x (staging run 41)", "")
+	if code != 0 || strings.Contains(calls, "cancel") || strings.Contains(calls, "refresh") || !strings.Contains(out, "no pending operations") {
 		t.Fatalf("clean stack: exit %d\ncalls:\n%s\nlog:\n%s", code, calls, out)
 	}
 }
 
 func TestDeploysOfAStackAreSerializedAndNoRollbackIsDropped(t *testing.T) {
-	for file, group := range map[string]string{"staging.yml": "deploy-staging", "production.yml": "deploy-production"} {
-		c := workflow(t, file)["concurrency"]
-		if at(c, "group") != group || at(c, "cancel-in-progress") != false {
-			t.Errorf("%s: concurrency %v, want the whole run in %s, never cancelled in progress", file, c, group)
-		}
-	}
-	// A rollback in a shared group could be cancelled as an older pending run:
-	// neither rollback.yml nor deploy.yml puts anything in a group.
+	// staging.yml and production.yml: their caller job in one group each
+	// (TestASkippedRunNeverJoinsTheDeployGroup). A rollback in a shared group
+	// could be cancelled as an older pending run: neither rollback.yml nor
+	// deploy.yml puts anything in a group.
 	for _, file := range []string{"rollback.yml", "deploy.yml"} {
 		wf := workflow(t, file)
 		if wf["concurrency"] != nil {
@@ -351,7 +495,7 @@ func TestDeploysOfAStackAreSerializedAndNoRollbackIsDropped(t *testing.T) {
 			}
 		}
 	}
-	// Instead every run waits its turn, before testing anything.
+	// Instead every run waits its turn, before testing anything...
 	queue := run(planStep(t, "Wait for earlier deploys of this stack"))
 	if queue != `bin/release queue -stack "$STACK" -workflows "$STACK.yml" -shared rollback.yml -run-id "$GITHUB_RUN_ID" -timeout 290m` {
 		t.Errorf("queue step runs %q", queue)
@@ -359,6 +503,37 @@ func TestDeploysOfAStackAreSerializedAndNoRollbackIsDropped(t *testing.T) {
 	for name, j := range jobs(t, workflow(t, "deploy.yml")) {
 		if name != "plan" && !slices.Contains(toStrings(needsList(j)), "plan") {
 			t.Errorf("deploy.yml/%s does not wait for plan (the queue)", name)
+		}
+	}
+	// ... and each deploy job waits again before anything else it does: "Re-run
+	// failed jobs" re-runs a deploy job without the plan job, and the re-run
+	// attempt goes to the back of the line.
+	for _, name := range []string{"deploy-staging", "deploy-production"} {
+		stack := strings.TrimPrefix(name, "deploy-")
+		var names []string
+		var q map[string]any
+		for _, s := range jobs(t, workflow(t, "deploy.yml"))[name]["steps"].([]any) {
+			step := s.(map[string]any)
+			n, _ := step["name"].(string)
+			if n == "" {
+				n, _ = step["uses"].(string)
+			}
+			names = append(names, n)
+			if n == "Wait for earlier deploys of this stack" {
+				q = step
+			}
+		}
+		qi, action := slices.Index(names, "Wait for earlier deploys of this stack"), slices.Index(names, "./.github/actions/deploy")
+		if q == nil || qi > action || qi > 3 {
+			t.Errorf("%s steps %v: want the queue first (after checkout and the tool's build), before the deploy action", name, names)
+			continue
+		}
+		if run(q) != `bin/release queue -stack "$STACK" -workflows "$STACK.yml" -shared rollback.yml -run-id "$GITHUB_RUN_ID" -timeout 165m` ||
+			envOf(q)["STACK"] != stack || envOf(q)["GH_TOKEN"] != "${{ github.token }}" {
+			t.Errorf("%s queue runs %q with %v", name, run(q), envOf(q))
+		}
+		if m, _ := q["timeout-minutes"].(int); m == 0 || m*60 < 165*60 {
+			t.Errorf("%s: the queue step times out after %v minutes, before the queue's own 165m", name, q["timeout-minutes"])
 		}
 	}
 	// The queue finds a rollback's stack by its run name.
@@ -480,10 +655,25 @@ func TestAWSCredentialsLastAsLongAsTheJob(t *testing.T) {
 	if w["role-duration-seconds"] != identity.MaxSessionSeconds {
 		t.Errorf("role-duration-seconds %v, want the deploy role's maximum %d", w["role-duration-seconds"], identity.MaxSessionSeconds)
 	}
+	// The credentials exist only inside the deploy action: its step must end
+	// before they expire. The job's own timeout covers the waits before it,
+	// within GitHub's 6 hours for a job.
 	for _, name := range []string{"deploy-staging", "deploy-production"} {
 		j := jobs(t, workflow(t, "deploy.yml"))[name]
-		if m, _ := j["timeout-minutes"].(int); m == 0 || m*60 >= identity.MaxSessionSeconds {
-			t.Errorf("%s times out after %v minutes: it must end before its %d s credentials", name, j["timeout-minutes"], identity.MaxSessionSeconds)
+		sum := 0
+		action := 0
+		for _, s := range j["steps"].([]any) {
+			m, _ := at(s, "timeout-minutes").(int)
+			sum += m
+			if at(s, "uses") == "./.github/actions/deploy" {
+				action = m
+			}
+		}
+		if action == 0 || action*60 >= identity.MaxSessionSeconds {
+			t.Errorf("%s: the deploy action's step times out after %d minutes: it must end before its %d s credentials", name, action, identity.MaxSessionSeconds)
+		}
+		if m, _ := j["timeout-minutes"].(int); m < sum || m > 360 {
+			t.Errorf("%s times out after %v minutes: want at least its steps' %d and at most GitHub's 360", name, j["timeout-minutes"], sum)
 		}
 	}
 	b := mustBootstrap(t, nil)

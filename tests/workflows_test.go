@@ -119,8 +119,10 @@ func TestTriggersMatchTheSeed(t *testing.T) {
 	if got := at(workflow(t, "staging.yml"), "on.push.branches"); !slices.Equal(toStrings(got), []string{"main"}) {
 		t.Errorf("staging deploys on push to %v, want main", got)
 	}
-	if got := at(workflow(t, "production.yml"), "on.release.types"); !slices.Equal(toStrings(got), []string{"published"}) {
-		t.Errorf("production deploys on release %v, want published", got)
+	// published and released: a pre-release that becomes a release fires only
+	// released (TestEachReleaseDeploysProductionExactlyOnce).
+	if got := at(workflow(t, "production.yml"), "on.release.types"); !slices.Equal(toStrings(got), []string{"published", "released"}) {
+		t.Errorf("production deploys on release %v, want published and released", got)
 	}
 	if at(workflow(t, "preview.yml"), "on.pull_request") == nil {
 		t.Error("preview does not run on pull_request")
