@@ -2,6 +2,10 @@ package tests
 
 import (
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -164,4 +168,66 @@ func TestReconcileDecision(t *testing.T) {
 	if _, err := release.Decide(live, "succeeded", "success"); err == nil || !strings.Contains(err.Error(), "-up") {
 		t.Fatalf("an unknown outcome must be refused naming the flag, got %v", err)
 	}
+}
+
+// TestTheReconcileRunsTheRestoredReleasesOwnProgram: the reconcile `up` of the
+// release that was live uses that release's program and stack config, checked
+// out from its ref (a commit SHA on staging, a release tag on production),
+// not the failed deploy's, whose infrastructure or config may be what failed.
+func TestTheReconcileRunsTheRestoredReleasesOwnProgram(t *testing.T) {
+	dir, a, b := gitRepo(t) // main A <- B, release tag v1 on A
+	digest := "sha256:" + strings.Repeat("11", 32)
+	for _, c := range []struct {
+		name, tag, ref, note string
+	}{
+		{"staging: the commit it ran", a, a, ""},
+		{"production: the release tag it ran", "v1", a, ""},
+		{"a commit a rewrite removed", strings.Repeat("c", 40), "", "this clone does not have"},
+		{"a label that is no ref", "hand-pushed", "", "no such tag"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := release.Outputs{"image": "r@" + digest, "imageTag": c.tag, "deploymentState": "deployed"}
+			d, err := release.Decide(before, release.Success, release.Failure)
+			if err != nil || d.Action != release.Restore {
+				t.Fatalf("Decide = %+v, %v", d, err)
+			}
+			ref, note := release.RestoreRef(dir, d.Restore.Tag)
+			if ref != c.ref || !strings.Contains(note, c.note) {
+				t.Fatalf("RestoreRef(%q) = %q, %q; want %q saying %q", d.Restore.Tag, ref, note, c.ref, c.note)
+			}
+		})
+	}
+
+	steps, names := actionSteps(t)
+	if r := run(steps["Decide how to reconcile"]); !strings.Contains(r, "bin/release reconcile") || !strings.Contains(r, "-git .") {
+		t.Errorf("the decision does not resolve the release's ref: %s", r)
+	}
+	checkout := steps["Check out the release to restore"]
+	reconcile := steps["Reconcile the stack with what runs"]
+	if slices.Index(names, "Check out the release to restore") > slices.Index(names, "Reconcile the stack with what runs") ||
+		cond(checkout) != cond(reconcile) || envOf(reconcile)["PROGRAM_DIR"] != "${{ steps.restore.outputs.dir }}" ||
+		envOf(checkout)["REF"] != "${{ steps.decide.outputs.ref }}" {
+		t.Fatalf("the reconcile does not run from the checked-out release: checkout %v, reconcile env %v", checkout, envOf(reconcile))
+	}
+	// The step itself, in the workspace clone: B's deploy failed, A comes back
+	// with A's files.
+	if err := os.WriteFile(filepath.Join(dir, "marker"), []byte("B"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, ghOut := script(t, run(checkout), dir, map[string]string{"REF": a, "TAG": "v1", "PROGRAM_DIR": "release"}, nil)
+	restored := strings.TrimSpace(strings.TrimPrefix(ghOut, "dir="))
+	if code != 0 || restored == "release" || restored == "" {
+		t.Fatalf("exit %d, output %q:\n%s", code, ghOut, out)
+	}
+	head, err := exec.Command("git", "-C", restored, "rev-parse", "HEAD").Output()
+	if err != nil || strings.TrimSpace(string(head)) != a {
+		t.Fatalf("the restore directory is at %s (%v), want %s", head, err, a)
+	}
+	// No ref: this deploy's program, with a warning.
+	code, out, ghOut = script(t, run(checkout), dir, map[string]string{"REF": "", "NOTE": "the release that was live is labelled \"x\", and this repository has no such tag",
+		"TAG": "x", "PROGRAM_DIR": "release"}, nil)
+	if code != 0 || ghOut != "dir=release\n" || !strings.Contains(out, "::warning::the release that was live is labelled") {
+		t.Fatalf("fallback: exit %d, output %q:\n%s", code, ghOut, out)
+	}
+	_ = b
 }
