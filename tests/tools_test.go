@@ -19,6 +19,15 @@ var releaseTool struct {
 	err  string
 }
 
+// TestMain removes the built tool after the package's tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if releaseTool.path != "" {
+		_ = os.RemoveAll(filepath.Dir(releaseTool.path))
+	}
+	os.Exit(code)
+}
+
 // withRelease links the built cmd/release into dir/bin/release.
 func withRelease(t *testing.T, dir string) {
 	t.Helper()
