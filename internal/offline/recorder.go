@@ -87,11 +87,17 @@ type recorder struct {
 }
 
 func (r *recorder) urn(parent, typ, name string) string {
+	return URN(r.stack, r.project, parent, typ, name)
+}
+
+// URN is the URN the engine gives a resource of a type and name under a parent
+// (the parent's own URN; "" or the stack for a top-level resource).
+func URN(stack, project, parent, typ, name string) string {
 	parentType := tokens.Type("")
 	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
 		parentType = p.QualifiedType()
 	}
-	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType,
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType,
 		tokens.Type(typ), name))
 }
 

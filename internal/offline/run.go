@@ -57,43 +57,27 @@ const mockAccount = "123456789012"
 // the program fails, the error comes with the partial result (nil only when the
 // project or stack files could not be read).
 func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
-	project, err := LoadProject(opts.Dir)
+	st, err := OpenStack(opts)
 	if err != nil {
 		return nil, err
-	}
-	cfg, err := project.StackConfig(opts.Dir, opts.Stack, opts.Overrides)
-	if err != nil {
-		return nil, err
-	}
-	org := opts.Organization
-	if org == "" {
-		org = "organization"
 	}
 	rec := &recorder{
-		project:  project.Name,
+		project:  st.Project.Name,
 		stack:    opts.Stack,
-		region:   cfg[infra.RegionKey],
+		region:   st.Config[infra.RegionKey],
 		account:  mockAccount,
-		azCount:  azCount(cfg[project.Name+":availabilityZones"]),
+		azCount:  azCount(st.Config[st.Project.Name+":availabilityZones"]),
 		previous: opts.Previous,
 	}
-	if a := cfg[project.Name+":accountId"]; a != "" {
+	if a := st.Config[st.Project.Name+":accountId"]; a != "" {
 		rec.account = a
 	}
 	if rec.previous == nil {
 		rec.previous = map[string]any{}
 	}
 
-	// The real language host hands a Go program its config in PULUMI_CONFIG (the
-	// program lists the configured keys from it); do the same for this run.
-	restore, err := setEnvConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer restore()
-
 	outputs := map[string]any{}
-	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err = st.Run(rec, false, func(ctx *pulumi.Context) error {
 		outs, err := program(ctx)
 		if err != nil {
 			return err
@@ -117,23 +101,58 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 			return fmt.Errorf("encode outputs: %w", err)
 		}
 		return json.Unmarshal(b, &outputs)
-	},
-		pulumi.WithMocksWithOrganization(org, project.Name, opts.Stack, rec),
-		func(info *pulumi.RunInfo) { info.Config = cfg },
-	)
-	result := &Result{
-		Project:   project.Name,
+	})
+	// On failure the partial result shows what was registered before it: for a
+	// config error, nothing.
+	return &Result{
+		Project:   st.Project.Name,
 		Stack:     opts.Stack,
-		Config:    cfg,
+		Config:    st.Config,
 		Resources: rec.resources,
 		Outputs:   outputs,
-	}
+	}, err
+}
+
+// Stack is one stack as a mocked run sees it: the project, and the config the
+// CLI would hand the program (Pulumi.yaml defaults, the stack file, overrides).
+type Stack struct {
+	Project *Project
+	Name    string
+	Config  map[string]string
+	Org     string
+}
+
+// OpenStack reads the project and the stack's config.
+func OpenStack(opts Options) (*Stack, error) {
+	project, err := LoadProject(opts.Dir)
 	if err != nil {
-		// The partial result shows what was registered before the failure: for a
-		// config error, nothing.
-		return result, err
+		return nil, err
 	}
-	return result, nil
+	cfg, err := project.StackConfig(opts.Dir, opts.Stack, opts.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	org := opts.Organization
+	if org == "" {
+		org = "organization" // the self-managed backends' name
+	}
+	return &Stack{Project: project, Name: opts.Stack, Config: cfg, Org: org}, nil
+}
+
+// Run runs fn under a mock monitor with the stack's config, handed over as the
+// real language host hands it: in RunInfo and in PULUMI_CONFIG (the program
+// lists the configured keys from it). dryRun runs it as `pulumi preview` does.
+// Runs are serialised, since PULUMI_CONFIG is process-wide.
+func (s *Stack) Run(monitor pulumi.MockResourceMonitor, dryRun bool, fn pulumi.RunFunc) error {
+	restore, err := setEnvConfig(s.Config)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	return pulumi.RunErr(fn,
+		pulumi.WithMocksWithOrganization(s.Org, s.Project.Name, s.Name, monitor),
+		func(info *pulumi.RunInfo) { info.Config = s.Config; info.DryRun = dryRun },
+	)
 }
 
 // envMu serialises runs: PULUMI_CONFIG is process-wide.

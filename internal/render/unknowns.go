@@ -7,7 +7,6 @@ import (
 	"github.com/example/webservice/internal/offline"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -39,33 +38,22 @@ type previewed struct {
 func previewPass(opts offline.Options, program offline.ProgramFunc, resolved *offline.Result,
 	pending map[string]bool, log pulumi.Log,
 ) (map[string]previewed, error) {
-	project, err := offline.LoadProject(opts.Dir)
+	st, err := offline.OpenStack(opts)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := project.StackConfig(opts.Dir, opts.Stack, opts.Overrides)
-	if err != nil {
-		return nil, err
-	}
-	org := opts.Organization
-	if org == "" {
-		org = "organization" // as internal/offline: the self-managed backends' name
-	}
-	mon := &previewMonitor{project: project.Name, stack: opts.Stack, resolved: map[string]offline.Resource{},
+	mon := &previewMonitor{project: st.Project.Name, stack: opts.Stack, resolved: map[string]offline.Resource{},
 		pending: pending, seen: map[string]previewed{}}
 	for _, r := range resolved.Resources {
 		mon.resolved[r.URN] = r
 	}
-	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err = st.Run(mon, true, func(ctx *pulumi.Context) error {
 		if log != nil {
 			ctx.Log = log
 		}
 		_, err := program(ctx)
 		return err
-	},
-		pulumi.WithMocksWithOrganization(org, project.Name, opts.Stack, mon),
-		func(info *pulumi.RunInfo) { info.Config = cfg; info.DryRun = true },
-	)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("preview stack %q: %w", opts.Stack, err)
 	}
@@ -84,7 +72,7 @@ type previewMonitor struct {
 
 func (m *previewMonitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	parent, props, err := requestInputs(args)
-	urn := urnOf(m.stack, m.project, parent, args.TypeToken, args.Name)
+	urn := offline.URN(m.stack, m.project, parent, args.TypeToken, args.Name)
 	if err != nil {
 		return "", nil, fmt.Errorf("render: read the inputs of %s: %w", urn, err)
 	}
@@ -147,13 +135,4 @@ func previewValues(props resource.PropertyMap) map[string]any {
 		}
 		return nil, false
 	})
-}
-
-// urnOf names a resource as the engine (and internal/offline's recorder) does.
-func urnOf(stack, project, parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }
