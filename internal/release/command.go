@@ -83,6 +83,16 @@ func Command(args []string, stdout, stderr io.Writer) int {
 
 type runner func(stdout, stderr io.Writer) (int, error)
 
+// waitFailed is the exit of a wait that ended in err: GitHub's API failing is
+// not the same as the wait's verdict (a run that failed, a timeout).
+func waitFailed(err error) (int, error) {
+	var api *APIError
+	if errors.As(err, &api) {
+		return ExitAPIError, err
+	}
+	return ExitRefused, err
+}
+
 var commands = map[string]func(fs *flag.FlagSet) runner{
 	"reconcile":     reconcileCmd,
 	"first-deploy":  firstDeployCmd,
@@ -365,11 +375,7 @@ func queueCmd(fs *flag.FlagSet) runner {
 			return ExitUsage, err
 		}
 		if err := Wait(context.Background(), g, lane, *runID, *poll, *timeout, stderr); err != nil {
-			var api *APIError
-			if errors.As(err, &api) {
-				return ExitAPIError, err
-			}
-			return ExitRefused, err
+			return waitFailed(err)
 		}
 		return ExitOK, nil
 	}
@@ -389,11 +395,7 @@ func waitRunsCmd(fs *flag.FlagSet) runner {
 			return ExitUsage, err
 		}
 		if err := WaitForCommit(context.Background(), g, *workflow, *commit, *poll, *timeout, stderr); err != nil {
-			var api *APIError
-			if errors.As(err, &api) {
-				return ExitAPIError, err
-			}
-			return ExitRefused, err
+			return waitFailed(err)
 		}
 		return ExitOK, nil
 	}
