@@ -2,7 +2,8 @@ package tests
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,17 +74,7 @@ func TestDeployRoleMayMakeEveryCallADeployMakes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			denied := map[string]bool{}
-			for _, c := range calls {
-				d, err := authz.Evaluate(role, nil, c.Request)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !d.Allowed {
-					denied[fmt.Sprintf("AccessDenied: %s %s on %s (%s)", c.Phase, c.Action, c.Resource, d.Reason)] = true
-				}
-			}
-			for _, line := range sortedKeys(denied) {
+			for _, line := range denials(t, role, nil, calls) {
 				t.Error(line)
 			}
 		})
@@ -99,14 +90,8 @@ func TestExecutionRoleCanStartTasksWithinTheStacksBoundary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, c := range calls {
-				d, err := authz.Evaluate([]authz.Policy{exec}, boundary, c.Request)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !d.Allowed {
-					t.Errorf("task start denied: %s on %s (%s)", c.Action, c.Resource, d.Reason)
-				}
+			for _, line := range denials(t, []authz.Policy{exec}, boundary, calls) {
+				t.Error(line)
 			}
 		})
 	}
@@ -139,13 +124,13 @@ func TestBoundaryKeepsEachStackToItsOwnSecretsAndImages(t *testing.T) {
 			}
 		}
 		for _, req := range reqs(own) {
-			if d, _ := authz.Evaluate([]authz.Policy{everything}, boundary, req); !d.Allowed {
-				t.Errorf("%s boundary refuses its own %s (%s)", own, req, d.Reason)
+			if ok, why := allowed(t, []authz.Policy{everything}, boundary, req); !ok {
+				t.Errorf("%s boundary refuses its own %s (%s)", own, req, why)
 			}
 		}
 		for _, req := range reqs(other) {
-			if d, _ := authz.Evaluate([]authz.Policy{everything}, boundary, req); d.Allowed {
-				t.Errorf("%s boundary lets a %s role make %s (%s)", own, own, req, d.Reason)
+			if ok, why := allowed(t, []authz.Policy{everything}, boundary, req); ok {
+				t.Errorf("%s boundary lets a %s role make %s (%s)", own, own, req, why)
 			}
 		}
 	}
@@ -192,7 +177,7 @@ func TestEveryDerivedCallIsARealActionOnItsResourceType(t *testing.T) {
 			}
 		}
 	}
-	for _, line := range sortedKeys(bad) {
+	for _, line := range slices.Sorted(maps.Keys(bad)) {
 		t.Error(line)
 	}
 }
@@ -243,13 +228,27 @@ func TestEveryPolicyNamesOnlyRealActions(t *testing.T) {
 	}
 }
 
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+// allowed evaluates one request. An error (a policy the evaluator cannot
+// read) fails the test: it must never pass as "denied" where a denial is wanted.
+func allowed(t *testing.T, identity []authz.Policy, boundary *authz.Policy, req authz.Request) (bool, string) {
+	t.Helper()
+	d, err := authz.Evaluate(identity, boundary, req)
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", req, err)
 	}
-	sort.Strings(out)
-	return out
+	return d.Allowed, d.Reason
+}
+
+// denials lists, once each and sorted, the calls the policies refuse.
+func denials(t *testing.T, identity []authz.Policy, boundary *authz.Policy, calls []authz.Call) []string {
+	t.Helper()
+	denied := map[string]bool{}
+	for _, c := range calls {
+		if ok, why := allowed(t, identity, boundary, c.Request); !ok {
+			denied[fmt.Sprintf("AccessDenied: %s %s on %s (%s)", c.Phase, c.Action, c.Resource, why)] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(denied))
 }
 
 // TestPreviewRoleMayMakeEveryRead: `pulumi preview --refresh` and the drift
@@ -262,16 +261,13 @@ func TestPreviewRoleMayMakeEveryRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			denied := map[string]bool{}
+			var reads []authz.Call
 			for _, c := range calls {
-				if c.Phase != authz.Read {
-					continue
-				}
-				if d, _ := authz.Evaluate([]authz.Policy{role}, nil, c.Request); !d.Allowed {
-					denied[fmt.Sprintf("AccessDenied: %s on %s", c.Action, c.Resource)] = true
+				if c.Phase == authz.Read {
+					reads = append(reads, c)
 				}
 			}
-			for _, line := range sortedKeys(denied) {
+			for _, line := range denials(t, []authz.Policy{role}, nil, reads) {
 				t.Error(line)
 			}
 		})
@@ -288,10 +284,8 @@ func TestDeployRoleMayMakeVerifysCalls(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, c := range calls {
-				if d, _ := authz.Evaluate(role, nil, c.Request); !d.Allowed {
-					t.Errorf("AccessDenied: %s on %s (%s)", c.Action, c.Resource, d.Reason)
-				}
+			for _, line := range denials(t, role, nil, calls) {
+				t.Error(line)
 			}
 		})
 	}

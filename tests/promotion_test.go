@@ -87,9 +87,9 @@ func TestRepositoryPolicyPassesTheProviderRulesAndTheStagingDeployRole(t *testin
 		if strings.Contains(c.Action, "RepositoryPolicy") {
 			policyCalls++
 		}
-		if d, err := authz.Evaluate(role, nil, c.Request); err != nil || !d.Allowed {
-			t.Errorf("AccessDenied: %s %s on %s (%s %v)", c.Phase, c.Action, c.Resource, d.Reason, err)
-		}
+	}
+	for _, line := range denials(t, role, nil, calls) {
+		t.Error(line)
 	}
 	if policyCalls != 4 {
 		t.Errorf("derived %d repository-policy calls, want set, get, set, delete", policyCalls)
@@ -100,7 +100,7 @@ func TestRepositoryPolicyPassesTheProviderRulesAndTheStagingDeployRole(t *testin
 		if c.Phase != authz.Read {
 			continue
 		}
-		if d, _ := authz.Evaluate([]authz.Policy{preview}, nil, c.Request); !d.Allowed {
+		if ok, _ := allowed(t, []authz.Policy{preview}, nil, c.Request); !ok {
 			t.Errorf("preview AccessDenied: %s on %s", c.Action, c.Resource)
 		}
 	}
@@ -161,13 +161,13 @@ func TestProductionDeployRoleMayPromoteFromStagingAndNothingMore(t *testing.T) {
 			prod := deployRole(t, b, "production")
 			read, write := promotionRequests(repo(l.stagingIn, "staging"), repo(l.production, "production"))
 			for _, req := range append(read, write...) {
-				if d, err := authz.Evaluate(prod, nil, req); err != nil || !d.Allowed {
-					t.Errorf("production deploy role may not %s (%s %v)", req, d.Reason, err)
+				if ok, why := allowed(t, prod, nil, req); !ok {
+					t.Errorf("production deploy role may not %s (%s)", req, why)
 				}
 			}
 			for _, a := range []string{"ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:BatchDeleteImage", "ecr:SetRepositoryPolicy"} {
 				req := authz.Request{Action: a, Resource: repo(l.stagingIn, "staging")}
-				if d, _ := authz.Evaluate(prod, nil, req); d.Allowed {
+				if ok, _ := allowed(t, prod, nil, req); ok {
 					t.Errorf("production deploy role may %s", req)
 				}
 			}
@@ -177,14 +177,14 @@ func TestProductionDeployRoleMayPromoteFromStagingAndNothingMore(t *testing.T) {
 	b := mustBootstrap(t, nil)
 	staging := deployRole(t, b, "staging")
 	req := authz.Request{Action: "ecr:BatchGetImage", Resource: repo(testAccount, "production")}
-	if d, _ := authz.Evaluate(staging, nil, req); d.Allowed {
+	if ok, _ := allowed(t, staging, nil, req); ok {
 		t.Errorf("staging deploy role may %s", req)
 	}
 	// No promotion source: production reads no other repository.
 	none := mustBootstrap(t, map[string]string{"promotionSourceStack": ""})
 	prod := deployRole(t, none, "production")
 	req = authz.Request{Action: "ecr:BatchGetImage", Resource: repo(testAccount, "staging")}
-	if d, _ := authz.Evaluate(prod, nil, req); d.Allowed {
+	if ok, _ := allowed(t, prod, nil, req); ok {
 		t.Errorf("with promotionSourceStack \"\" the production role may still %s", req)
 	}
 }

@@ -55,7 +55,7 @@ func TestWAFNeedsTheBootstrapWAFSetting(t *testing.T) {
 	}
 	denied := 0
 	for _, c := range calls {
-		if d, _ := authz.Evaluate(role, nil, c.Request); !d.Allowed {
+		if ok, _ := allowed(t, role, nil, c.Request); !ok {
 			if !strings.HasPrefix(c.Action, "wafv2:") && c.Action != "elasticloadbalancing:SetWebAcl" {
 				t.Errorf("denied outside WAF: %s", c)
 			}
