@@ -206,7 +206,7 @@ func Render(dir, stack string, overrides map[string]string) (*Preview, error) {
 			notes = append(notes, "no certificateArn: this stack serves plain, unencrypted HTTP.")
 		}
 		for _, w := range c.Warnings() {
-			notes = append(notes, "warning: "+w)
+			notes = append(notes, w)
 		}
 		e := NewEstimate(c)
 		estimate = &e
