@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// Ranges AWS enforces (its API references; internal/awsrules checks the same values against the provider), and the few bounds this program
-// adds, as named constants. Checking them here turns a half-applied `pulumi up`
-// into one clear message before anything is created.
+// Ranges AWS enforces (its API references; internal/awsrules checks the same
+// values against the provider's rules), and the few bounds this program adds, as
+// named constants. Checking them here turns a half-applied `pulumi up` into one
+// clear message before anything is created.
 const (
 	minThreshold, maxThreshold     = 2, 10    // target group healthy/unhealthy
 	minHCTimeout, maxHCTimeout     = 2, 120   // target group health check timeout
