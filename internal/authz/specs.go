@@ -1,6 +1,10 @@
 package authz
 
-import "fmt"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+)
 
 // tf names a terraform-provider-aws source file: pulumi-aws v6 bridges it, so
 // its create, read, update and delete functions are the calls `pulumi up` makes.
@@ -291,7 +295,7 @@ var resourceSpecs = map[string]resourceSpec{
 		source: tf("appautoscaling/target.go") + "; Application Auto Scaling checks that the caller may " +
 			"ecs:DescribeServices and ecs:UpdateService the service (AmazonECS/latest/developerguide/auto-scaling-IAM.html)",
 		calls: func(r *res) []Call {
-			self := r.arn("application-autoscaling", "scalable-target/"+scalableTargetID(r.rec.ID))
+			self := scalableTargetArn(r, r.rec.ID)
 			service := r.arn("ecs", r.rec.ID) // the target's id is service/<cluster>/<service>
 			calls := r.taggedCreate("application-autoscaling:RegisterScalableTarget", self,
 				"application-autoscaling:TagResource", "", nil)
@@ -311,7 +315,7 @@ var resourceSpecs = map[string]resourceSpec{
 			"create and delete CloudWatch alarms named TargetTracking-<resourceId>-* as the caller " +
 			"(AmazonECS/latest/developerguide/auto-scaling-IAM.html)",
 		calls: func(r *res) []Call {
-			target := r.arn("application-autoscaling", "scalable-target/"+scalableTargetID(r.in("resourceId")))
+			target := scalableTargetArn(r, r.in("resourceId"))
 			alarms := r.arn("cloudwatch", "alarm:TargetTracking-"+r.in("resourceId")+"-AlarmHigh-0123abcd")
 			calls := r.each(Create, target, nil, "application-autoscaling:PutScalingPolicy")
 			calls = append(calls, r.each(Create, alarms, nil, "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms")...)
@@ -399,10 +403,12 @@ func s3Sub(file, put, get, del string) resourceSpec {
 	}
 }
 
-// scalableTargetID is a stand-in id: Application Auto Scaling ARNs carry an
-// opaque id, and the policy can only name them by "scalable-target/*".
-func scalableTargetID(resourceID string) string {
-	return "0123456789abcdef" + fmt.Sprint(len(resourceID))
+// scalableTargetArn stands in for a target's ARN: Application Auto Scaling names
+// a target by an opaque id, so policies scope it by "scalable-target/*" and its
+// tags. One id per resourceId, so a target and its policies name the same ARN.
+func scalableTargetArn(r *res, resourceID string) string {
+	sum := sha256.Sum256([]byte(resourceID))
+	return r.arn("application-autoscaling", "scalable-target/"+hex.EncodeToString(sum[:16]))
 }
 
 // vpcCalls expands awsx's VPC, which the offline engine sees as one remote
