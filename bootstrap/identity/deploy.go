@@ -86,8 +86,9 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			"ecr:UntagResource",
 			// The repository policy of webservice:promotionReaderArns.
 			"ecr:SetRepositoryPolicy", "ecr:GetRepositoryPolicy", "ecr:DeleteRepositoryPolicy",
-			// The pipeline fails a push with critical scan findings.
-			"ecr:DescribeImageScanFindings",
+			// The pipeline starts a scan ECR has not begun, and fails a push with
+			// critical findings.
+			"ecr:DescribeImageScanFindings", "ecr:StartImageScan",
 			// Push and re-read the image.
 			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
 			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
