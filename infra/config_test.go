@@ -31,7 +31,9 @@ func TestValidateRejectsEachBadValue(t *testing.T) {
 		want   string // a fragment of what the message says is allowed
 	}{
 		{"rejects a missing region", func(c *Config) { c.Region = "" }, "aws:region", "an AWS region"},
-		{"rejects a malformed region", func(c *Config) { c.Region = "US East" }, "aws:region", "region name"},
+		{"rejects a malformed region", func(c *Config) { c.Region = "US East" }, "aws:region", "a Region of the aws partition"},
+		{"rejects a GovCloud region", func(c *Config) { c.Region = "us-gov-west-1"; c.AvailabilityZones = nil },
+			"aws:region", "only the aws partition is supported"},
 		{"rejects a short account id", func(c *Config) { c.AccountID = "1234" }, "webservice:accountId", "12-digit"},
 		{"rejects a boundary that is not a policy ARN", func(c *Config) { c.PermissionsBoundaryArn = "webservice-boundary" }, "webservice:permissionsBoundaryArn", "IAM policy ARN"},
 		{"rejects a boundary from another account", func(c *Config) {
@@ -208,7 +210,7 @@ func TestValidateAcceptsEdgeValues(t *testing.T) {
 			c.PrivateSubnetIDs = []string{"subnet-0123456789abcdef2", "subnet-0123456789abcdef3"}
 		}},
 		{"accepts uid:gid", func(c *Config) { c.ContainerUser = "1000:1000" }},
-		{"accepts a GovCloud region", func(c *Config) { c.Region = "us-gov-west-1"; c.AvailabilityZones = nil }},
+		{"accepts another region of the aws partition", func(c *Config) { c.Region = "ap-southeast-7"; c.AvailabilityZones = nil }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -335,8 +337,9 @@ func TestAccessLogsBucketPrefixFitsS3sLimit(t *testing.T) {
 	}
 }
 
+// Every Region validation accepts has a known log-delivery principal.
 func TestAccessLogsWorkInEveryRegionWithAKnownDeliveryPrincipal(t *testing.T) {
-	for _, region := range append([]string{"me-central-1", "ap-southeast-3", "eu-south-2"}, "us-gov-west-1") {
+	for _, region := range AWSRegions() {
 		c := validStaging()
 		c.Region, c.AccessLogs = region, true
 		c.AvailabilityZones = []string{region + "a", region + "b"}

@@ -34,7 +34,11 @@ const (
 	maxECRUntaggedExpiryDays       = 3650
 	minVpcPrefix, maxVpcPrefix     = 16, 24 // room for public and private subnets per AZ
 	minAvailabilityZones           = 2      // ELB.13
-	maxServiceNameLen              = 32
+
+	// MaxServiceNameLen is the longest webservice:serviceName (and bootstrap's):
+	// physical names, IAM policies and the access-log bucket prefix are sized
+	// for it.
+	MaxServiceNameLen = 32
 
 	// ProductionStack is the stack name that may never serve plain HTTP.
 	ProductionStack = "production"
@@ -46,7 +50,6 @@ var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 
 var (
 	serviceNameRe = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-	regionRe      = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
 	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
 	imageTagRe    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	digestRe      = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
@@ -82,8 +85,8 @@ func (c *Config) validateIdentity(p *problems) {
 	switch {
 	case c.Region == "":
 		p.add(RegionKey, "", "an AWS region, e.g. us-east-1 (pulumi config set aws:region us-east-1)")
-	case !regionRe.MatchString(c.Region):
-		p.add(RegionKey, c.Region, "an AWS region name such as us-east-1")
+	case RegionProblem(c.Region) != "":
+		p.add(RegionKey, c.Region, RegionProblem(c.Region))
 	}
 	if c.AccountID != "" && !accountRe.MatchString(c.AccountID) {
 		p.add(key("accountId"), c.AccountID, "a 12-digit AWS account id, or unset")
@@ -98,10 +101,10 @@ func (c *Config) validateIdentity(p *problems) {
 			p.add(key("permissionsBoundaryArn"), c.PermissionsBoundaryArn, "a policy in webservice:accountId "+c.AccountID)
 		}
 	}
-	if len(c.ServiceName) > maxServiceNameLen || len(c.ServiceName) < 2 || !serviceNameRe.MatchString(c.ServiceName) {
+	if len(c.ServiceName) > MaxServiceNameLen || len(c.ServiceName) < 2 || !serviceNameRe.MatchString(c.ServiceName) {
 		p.addf(key("serviceName"), c.ServiceName,
 			"2-%d lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
-			maxServiceNameLen)
+			MaxServiceNameLen)
 	}
 	if sanitizeName(c.Stack) == "" {
 		p.add("stack name", c.Stack, "at least one letter or digit")
@@ -307,8 +310,12 @@ func (c *Config) validateNetwork(p *problems) {
 			p.add(key("availabilityZones"), fmt.Sprintf("%q", azs), "distinct zones ("+dup+" is repeated)")
 		}
 		for _, az := range azs {
-			if !azRe.MatchString(az) || (c.Region != "" && !strings.HasPrefix(az, c.Region)) {
+			switch {
+			case RegionProblem(c.Region) == "" && (!azRe.MatchString(az) || !strings.HasPrefix(az, c.Region)):
 				p.add(key("availabilityZones"), az, fmt.Sprintf("a zone of region %s, e.g. %sa", c.Region, c.Region))
+			case !azRe.MatchString(az):
+				// aws:region is refused already; only the zone's form can be judged.
+				p.add(key("availabilityZones"), az, "an availability zone name such as us-east-1a")
 			}
 		}
 	}

@@ -302,6 +302,33 @@ func TestBootstrapValidationNamesEveryBadValueAndCreatesNothing(t *testing.T) {
 	}
 }
 
+// TestBootstrapAcceptsOnlyRegionsOfTheAWSPartition: its ARNs are arn:aws:...,
+// as the service stack's are.
+func TestBootstrapAcceptsOnlyRegionsOfTheAWSPartition(t *testing.T) {
+	want := map[string]string{
+		"aws:region": `aws:region: got "us-gov-west-1", want a Region of the aws partition, e.g. us-east-1 ` +
+			"(infra/regions_aws.go lists them): only the aws partition is supported, not GovCloud, China or ISO Regions",
+		"webservice-bootstrap:promotionSourceRegion": `webservice-bootstrap:promotionSourceRegion: got "cn-north-1", ` +
+			"want the Region of the staging stack: a Region of the aws partition, e.g. us-east-1 " +
+			"(infra/regions_aws.go lists them): only the aws partition is supported, not GovCloud, China or ISO Regions",
+	}
+	for key, region := range map[string]string{"aws:region": "us-gov-west-1",
+		"webservice-bootstrap:promotionSourceRegion": "cn-north-1"} {
+		r, err := bootstrap(t, map[string]string{key: region})
+		if err == nil || !strings.Contains(err.Error(), want[key]) {
+			t.Errorf("%s %s: %v", key, region, err)
+		}
+		if r != nil && len(r.Resources) != 0 {
+			t.Errorf("%s %s: registered %d resources", key, region, len(r.Resources))
+		}
+	}
+	for _, region := range infra.AWSRegions() {
+		if _, err := bootstrap(t, map[string]string{"aws:region": region}); err != nil {
+			t.Errorf("%s: %v", region, err)
+		}
+	}
+}
+
 // TestDeployRoleReachesWhatTheServiceStackCreates checks the deploy role's
 // scoped statements against the names the service program really uses, so a
 // rename on either side cannot lock CI out of its own stack.

@@ -77,7 +77,6 @@ var (
 	actionRe    = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+\*?$`)
 	serviceRe   = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 	wildcardsRe = regexp.MustCompile(`[*?]`)
-	regionRe    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$`)
 )
 
 // LoadConfig reads and validates the config; every problem is reported at once.
@@ -149,8 +148,11 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		}
 	}
 
+	// Every ARN here is built in the aws partition, as the service stack's are.
 	if c.Region == "" {
 		bad(infra.RegionKey, "", "an AWS region, e.g. us-east-1")
+	} else if want := infra.RegionProblem(c.Region); want != "" {
+		bad(infra.RegionKey, c.Region, want)
 	}
 	if !orgRe.MatchString(c.GitHubOrg) {
 		bad(key("githubOrg"), c.GitHubOrg, "a GitHub organisation or user name: letters, digits and single hyphens, at most 39")
@@ -167,7 +169,7 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 	} else if why := infra.PlaceholderProblem(c.AccountID); why != "" {
 		bad(key("accountId"), c.AccountID, "your AWS account id: "+why)
 	}
-	if !serviceRe.MatchString(c.ServiceName) || len(c.ServiceName) > 32 {
+	if !serviceRe.MatchString(c.ServiceName) || len(c.ServiceName) > infra.MaxServiceNameLen {
 		bad(key("serviceName"), c.ServiceName, "the service stack's serviceName: lower-case letters, digits and hyphens")
 	}
 	if c.OIDCProviderArn != "" {
@@ -220,8 +222,9 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		case infra.PlaceholderProblem(src) != "":
 			bad(key("promotionSourceAccountId"), src, "a real account id: "+infra.PlaceholderProblem(src))
 		}
-		if !regionRe.MatchString(c.PromotionSourceRegion) {
-			bad(key("promotionSourceRegion"), c.PromotionSourceRegion, "the AWS region of the staging stack, e.g. us-east-1")
+		// Defaulted from aws:region, it is checked there.
+		if src := c.PromotionSourceRegion; src != c.Region && infra.RegionProblem(src) != "" {
+			bad(key("promotionSourceRegion"), src, "the Region of the staging stack: "+infra.RegionProblem(src))
 		}
 	}
 	if len(errs) > 0 {
