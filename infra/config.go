@@ -403,7 +403,7 @@ func ParseConfig(stack string, lookup func(fullKey string) (string, bool)) (*Con
 func parseConfig(stack string, configured map[string]string, lookup func(fullKey string) (string, bool)) (*Config, error) {
 	c := DefaultConfig(stack)
 	var p problems
-	checkKnownKeys(&p, configured)
+	checkKnownKeys(&p, stack, configured)
 	c.Region, _ = lookup(RegionKey)
 	for _, k := range ConfigKeys {
 		raw, ok := lookup(k.FullName())

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,14 +15,19 @@ import (
 // A misspelt key is not an error to Pulumi: `-c helthCheckPath=/x` sets a key
 // nothing reads, and the stack deploys with the default. So every key in the
 // stack's config must be one this program reads, one the AWS provider declares,
-// or Pulumi's own; anything else is refused, naming the closest known key.
+// or Pulumi's own, in exactly that case (config is read case-sensitively:
+// webservice:DesiredCount is never read); anything else is refused, naming the
+// closest known key when one is close. `pulumi up -c key=value` has already
+// saved the key in the stack file when the program sees it, so the message
+// says how to take it out again.
 
 // awsProviderConfigKeys are the keys pulumi-aws v6.83.4 declares (its
 // sdk/go/aws/config/config.go; a test keeps this list equal to it).
 var awsProviderConfigKeys = []string{
 	"accessKey", "allowedAccountIds", "assumeRole", "assumeRoleWithWebIdentity", "customCaBundle",
-	"defaultTags", "endpoints", "forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure",
-	"maxRetries", "noProxy", "profile", "region", "retryMode", "secretKey", "sharedConfigFiles",
+	"defaultTags", "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints",
+	"forbiddenAccountIds", "httpProxy", "httpsProxy", "ignoreTags", "insecure", "maxRetries", "noProxy",
+	"profile", "region", "retryMode", "s3UsEast1RegionalEndpoint", "s3UsePathStyle", "secretKey", "sharedConfigFiles",
 	"sharedCredentialsFiles", "skipCredentialsValidation", "skipMetadataApiCheck", "skipRegionValidation",
 	"skipRequestingAccountId", "stsRegion", "token", "tokenBucketRateLimiterCapacity",
 	"useDualstackEndpoint", "useFipsEndpoint",
@@ -43,7 +49,7 @@ func knownKeys() []string {
 }
 
 // checkKnownKeys records a problem for each configured key nothing reads.
-func checkKnownKeys(p *problems, configured map[string]string) {
+func checkKnownKeys(p *problems, stack string, configured map[string]string) {
 	known := knownKeys()
 	keys := make([]string, 0, len(configured))
 	for k := range configured {
@@ -51,7 +57,7 @@ func checkKnownKeys(p *problems, configured map[string]string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if strings.HasPrefix(k, "pulumi:") || containsFold(known, k) {
+		if strings.HasPrefix(k, "pulumi:") || slices.Contains(known, k) {
 			continue
 		}
 		want := "a key this program reads (see Pulumi.yaml)"
@@ -60,22 +66,34 @@ func checkKnownKeys(p *problems, configured map[string]string) {
 		}
 		if near := closest(k, known); near != "" {
 			want += "; did you mean " + near + "?"
+			if strings.EqualFold(near, k) {
+				want += " (keys are case-sensitive)"
+			}
 		}
+		want += fmt.Sprintf(" (if you gave it with -c/--config, pulumi saved it in Pulumi.%s.yaml: "+
+			"remove it with pulumi config rm -s %s %s)", stack, stack, k)
 		p.add(k, configured[k], want)
 	}
 }
 
-// closest is the known key nearest to k, if it is near enough to be a typo.
+// closest is the known key nearest to k, if it is near enough to be a typo:
+// the names after the namespace (so a misspelt namespace still finds its key)
+// at most a third of the longer name apart, ignoring case, and at least one
+// edit. On a tie, a key of k's own namespace wins.
 func closest(k string, known []string) string {
+	ns, name, _ := strings.Cut(k, ":")
+	name = strings.ToLower(name)
 	best, bestDist := "", 0
 	for _, c := range known {
-		d := levenshtein.Distance(strings.ToLower(k), strings.ToLower(c), nil)
-		if best == "" || d < bestDist {
+		cns, cname, _ := strings.Cut(c, ":")
+		cname = strings.ToLower(cname)
+		d := levenshtein.Distance(name, cname, nil)
+		if d > max(1, max(len(name), len(cname))/3) {
+			continue
+		}
+		if best == "" || d < bestDist || d == bestDist && cns == ns && !strings.HasPrefix(best, ns+":") {
 			best, bestDist = c, d
 		}
-	}
-	if bestDist > 3 {
-		return ""
 	}
 	return best
 }
