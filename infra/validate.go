@@ -78,7 +78,35 @@ func (c *Config) Validate() error {
 	c.validateOperations(&p)
 	c.validatePromotion(&p)
 	c.validatePlaceholders(&p)
+	p.perKey()
 	return p.err(c.Stack)
+}
+
+// perKey folds the problems of one key into its first, in the order found: a
+// value refused for two reasons (malformed, and a placeholder) is one value to
+// fix, and the summary's count is the number of keys to fix.
+func (p *problems) perKey() {
+	var out []*FieldError
+	first := map[string]*FieldError{}
+	seen := map[[3]string]bool{}
+	for _, f := range p.fields {
+		if seen[[3]string{f.Key, f.Value, f.Want}] {
+			continue
+		}
+		seen[[3]string{f.Key, f.Value, f.Want}] = true
+		head, ok := first[f.Key]
+		switch {
+		case !ok:
+			g := *f
+			first[f.Key] = &g
+			out = append(out, &g)
+		case f.Value == head.Value:
+			head.Want += "; and " + f.Want
+		default:
+			head.Want += fmt.Sprintf("; got %s, want %s", quoteValue(f.Value), f.Want)
+		}
+	}
+	p.fields = out
 }
 
 func (c *Config) validateIdentity(p *problems) {

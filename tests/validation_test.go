@@ -42,6 +42,15 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 			"aws:regoin", "did you mean aws:region?"},
 		{"rejects a namespace nothing reads", "staging", map[string]string{"webservce:cpu": "512"},
 			"webservce:cpu", "nothing reads webservce: keys; did you mean webservice:cpu?"},
+		{"rejects a key in the wrong case, which nothing reads", "staging", map[string]string{"webservice:DesiredCount": "5"},
+			"webservice:DesiredCount", "did you mean webservice:desiredCount? (keys are case-sensitive)"},
+		{"rejects an unknown key without a far-fetched suggestion, saying how to remove it", "staging",
+			map[string]string{"foo": "1"}, "webservice:foo", `webservice:foo: got "1", want a key this program reads ` +
+				"(see Pulumi.yaml) (if you gave it with -c/--config, pulumi saved it in Pulumi.staging.yaml: " +
+				"remove it with pulumi config rm -s staging webservice:foo)\n"},
+		{"rejects a Region outside the aws partition", "production", map[string]string{"aws:region": "us-gov-west-1"},
+			"aws:region", `aws:region: got "us-gov-west-1", want a Region of the aws partition, e.g. us-east-1 ` +
+				"(infra/regions_aws.go lists them): only the aws partition is supported, not GovCloud, China or ISO Regions"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +80,18 @@ func mustReject(t *testing.T, stack string, overrides map[string]string, key, me
 		t.Fatalf("registered %d resources before rejecting the config, want 0", len(r.Resources))
 	}
 	return err
+}
+
+// TestOneBadValueIsOneProblem: a certificate ARN that is malformed and names
+// AWS's documentation account is one value to fix, counted once.
+func TestOneBadValueIsOneProblem(t *testing.T) {
+	err := mustReject(t, "production", map[string]string{
+		"certificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/x",
+	}, "webservice:certificateArn", "want an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>; "+
+		"and a real value: account 111122223333 is the example account of AWS's documentation, not yours")
+	if !strings.Contains(err.Error(), `stack "production" has 1 invalid config value(s);`) {
+		t.Fatalf("count:\n%v", err)
+	}
 }
 
 func TestSeveralBadValuesAreReportedTogether(t *testing.T) {
