@@ -369,3 +369,37 @@ func TestDeployRoleMayMakeThePipelinesAWSCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployRoleTagsEC2OnlyAsPartOfItsOwnCreates: Ec2TagOnCreate names no
+// resource type (the network policy must fit IAM's 6,144 characters), so its
+// ec2:CreateAction condition is what keeps it to tagging what the stack's own
+// creates make: never retagging an existing resource (production's VPC as
+// staging's), never as part of a create the role has no statement for.
+func TestDeployRoleTagsEC2OnlyAsPartOfItsOwnCreates(t *testing.T) {
+	staging := deployRole(t, mustBootstrap(t, nil), "staging")
+	arn := func(res string) string { return "arn:aws:ec2:" + region + ":" + testAccount + ":" + res }
+	tags := func(createAction string) map[string][]string {
+		ctx := map[string][]string{"aws:RequestTag/stack": {"staging"}, "aws:RequestTag/service": {"webservice"},
+			"aws:TagKeys": {"service", "stack"}, "aws:ResourceTag/stack": {"production"},
+			"aws:ResourceTag/service": {"webservice"}}
+		if createAction != "" {
+			ctx["ec2:CreateAction"] = []string{createAction}
+		}
+		return ctx
+	}
+	for _, c := range []struct {
+		why  string
+		req  authz.Request
+		want bool
+	}{
+		{"tag the VPC it creates", authz.Request{Action: "ec2:CreateTags", Resource: arn("vpc/*"), Context: tags("CreateVpc")}, true},
+		{"tag the address it allocates", authz.Request{Action: "ec2:CreateTags", Resource: arn("elastic-ip/*"), Context: tags("AllocateAddress")}, true},
+		{"retag production's VPC as staging's", authz.Request{Action: "ec2:CreateTags", Resource: arn("vpc/vpc-0a1b2c3d4e5f60718"), Context: tags("")}, false},
+		{"tag an instance it launches", authz.Request{Action: "ec2:CreateTags", Resource: arn("instance/*"), Context: tags("RunInstances")}, false},
+		{"tag in another Region", authz.Request{Action: "ec2:CreateTags", Resource: "arn:aws:ec2:eu-west-1:" + testAccount + ":vpc/*", Context: tags("CreateVpc")}, false},
+	} {
+		if ok, why := allowed(t, staging, nil, c.req); ok != c.want {
+			t.Errorf("the staging deploy role may %s: %v, want %v (%s)", c.why, ok, c.want, why)
+		}
+	}
+}

@@ -74,8 +74,16 @@ type Violation struct {
 }
 
 func (v Violation) String() string {
-	return fmt.Sprintf("%s: %s = %q: want %s (%s)", v.URN, v.Path, v.Value, v.Want, v.Source)
+	value := fmt.Sprintf("%q", v.Value)
+	if n := utf8.RuneCountInString(v.Value); n > maxShownValue {
+		// A policy document: its start says which, the rule says how long it is.
+		value = fmt.Sprintf("%q... (%d characters)", string([]rune(v.Value)[:maxShownValue]), n)
+	}
+	return fmt.Sprintf("%s: %s = %s: want %s (%s)", v.URN, v.Path, value, v.Want, v.Source)
 }
+
+// maxShownValue is how much of a refused value a violation prints.
+const maxShownValue = 160
 
 // leaf is one scalar the program set, with its concrete path ("ingress.0.description").
 type leaf struct {
