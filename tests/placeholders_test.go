@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/example/webservice/infra"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // TestNoStackFileHoldsAPlaceholder: a value that passes validation but cannot

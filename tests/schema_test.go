@@ -9,7 +9,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Pulumi.yaml declares every key with its type and default so `pulumi config`

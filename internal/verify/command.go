@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/example/webservice/infra"
+	"github.com/example/webservice/internal/deploytime"
 )
 
 // Exit codes: each failure mode has its own, so a pipeline can tell them apart.
@@ -51,7 +51,7 @@ func Command(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return ExitBadInput
 	}
-	var model *infra.DeployMilestones
+	var model *deploytime.Milestones
 	if o.stack != "" {
 		// The timing report is information: a model that cannot be read never
 		// fails a verification.
@@ -114,7 +114,7 @@ type run struct {
 	t              Target
 	c              Clients
 	stdout, stderr io.Writer
-	model          *infra.DeployMilestones // nil: time the rollout without a model
+	model          *deploytime.Milestones // nil: time the rollout without a model
 }
 
 func (r run) logf(format string, args ...any) {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"github.com/example/webservice/infra"
-	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/deploytime"
+	"github.com/example/webservice/internal/stackfile"
 )
 
 // The rollout's times against the deploy-time model (docs/deploy-time-model.md).
@@ -34,20 +34,16 @@ const DefaultTimingMargin = 50
 
 // loadModel is the model's answer for a stack's config, read the way `pulumi
 // up` reads it: Pulumi.yaml's defaults, then Pulumi.<stack>.yaml.
-func loadModel(dir, stack string) (infra.DeployMilestones, error) {
-	project, err := offline.LoadProject(dir)
+func loadModel(dir, stack string) (deploytime.Milestones, error) {
+	cfg, err := stackfile.Load(dir, stack)
 	if err != nil {
-		return infra.DeployMilestones{}, err
+		return deploytime.Milestones{}, err
 	}
-	cfg, err := project.StackConfig(dir, stack, nil)
+	s, err := deploytime.FromConfig(cfg.Get)
 	if err != nil {
-		return infra.DeployMilestones{}, err
+		return deploytime.Milestones{}, err
 	}
-	c, err := infra.ParseConfig(stack, func(k string) (string, bool) { v, ok := cfg[k]; return v, ok })
-	if err != nil {
-		return infra.DeployMilestones{}, err
-	}
-	m := infra.EstimateMilestones(c)
+	m := s.Milestones()
 	if m.Waves == 0 {
 		return m, fmt.Errorf("the model has no figures for these settings: no task can start or stop")
 	}
@@ -74,7 +70,7 @@ type rolloutTiming struct {
 	revision string
 	start    time.Time
 	tasks    int // the PRIMARY deployment's desired count
-	model    *infra.DeployMilestones
+	model    *deploytime.Milestones
 	margin   int
 	marks    []milestone
 }
@@ -83,7 +79,7 @@ var drainEvent = regexp.MustCompile(`has begun draining connections on \d+ tasks
 
 // measureRollout reads the milestones of the PRIMARY deployment from what ECS
 // recorded; ok is false when ECS did not record the deploy's start.
-func measureRollout(svc *ecstypes.Service, revision string, tasks []taskTarget, model *infra.DeployMilestones, margin int) (rolloutTiming, bool) {
+func measureRollout(svc *ecstypes.Service, revision string, tasks []taskTarget, model *deploytime.Milestones, margin int) (rolloutTiming, bool) {
 	p := primary(svc)
 	if p == nil || p.CreatedAt == nil {
 		return rolloutTiming{}, false
