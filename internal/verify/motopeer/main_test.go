@@ -58,7 +58,7 @@ func sharedPeer(t testing.TB) *peer {
 	r := render(t, "staging")
 	desired := num(t, one(t, r, "aws:ecs/service:Service", "service").Inputs, "desiredCount")
 	m := launchMoto(t, "MOTO_ECS_SERVICE_RUNNING="+strconv.Itoa(int(desired)))
-	m.keepTasksRunning(t)
+	m.KeepTasksRunning(t)
 	shared = newPeer(m, r.Config["aws:region"])
 	sharedFail = ""
 	return shared
@@ -69,7 +69,7 @@ func stopShared() {
 	defer sharedMu.Unlock()
 	if shared != nil {
 		shared.fix.Close()
-		shared.stop()
+		shared.Stop()
 	}
 }
 

@@ -168,7 +168,7 @@ func TestEndpointDyingMidRunIsAnAPIError(t *testing.T) {
 	d := deployStack(t, p, "staging", uniq("dies"), deployOptions{extraDesired: 1})
 	// Straight to moto, not through wireFix: when moto dies, nothing answers.
 	cmd, stdout, stderr := startVerify(t, p.URL, d.outputs(t, ""), "rollout in progress", args("-timeout", "5m")...)
-	p.stop()
+	p.Stop()
 	got, _ := waitExit(t, cmd, stdout, stderr, 60*time.Second)
 	expect(t, got, 5, "could not read the service (1/3)", "connection refused")
 }
@@ -176,7 +176,7 @@ func TestEndpointDyingMidRunIsAnAPIError(t *testing.T) {
 func TestRejectedCredentialsAreOneLine(t *testing.T) {
 	p := startPeer(t)
 	// moto checks keys only once told to; then it knows none but its own.
-	p.api(t, "/moto-api/reset-auth", "0")
+	p.API(t, "/moto-api/reset-auth", "0")
 	outputs := []byte(`{"clusterName": "webservice-staging", "serviceName": "webservice",
 		"taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/webservice-staging:1"}`)
 	got := runVerify(t, p.Endpoint, outputs,
