@@ -37,7 +37,13 @@ type Config struct {
 	// roles for; "" makes none. Defaults: staging, production.
 	StagingStack    string
 	ProductionStack string
-	// MainBranch is trusted by the staging role. Default: main.
+	// StagingEnvironment is the GitHub environment the staging role trusts.
+	// Default: staging.
+	StagingEnvironment string
+	// StagingTrustsMainBranch makes the staging role trust MainBranch's
+	// subject too, only while moving staging into its environment. Default: false.
+	StagingTrustsMainBranch bool
+	// MainBranch is the branch the staging role trusts with StagingTrustsMainBranch. Default: main.
 	MainBranch string
 	// ProductionEnvironment is trusted by the production role. Default: production.
 	ProductionEnvironment string
@@ -107,6 +113,7 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		StagingStack:          get("stagingStack", "staging"),
 		ProductionStack:       get("productionStack", "production"),
 		MainBranch:            get("mainBranch", "main"),
+		StagingEnvironment:    get("stagingEnvironment", "staging"),
 		ProductionEnvironment: get("productionEnvironment", "production"),
 		PreviewRole:           true,
 		DriftRole:             true,
@@ -134,6 +141,13 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 			bad(key("previewRole"), raw, "true or false")
 		}
 		c.PreviewRole = b
+	}
+	if raw, ok := lookup(key("stagingTrustsMainBranch")); ok {
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			bad(key("stagingTrustsMainBranch"), raw, "true or false")
+		}
+		c.StagingTrustsMainBranch = b
 	}
 	if raw, ok := lookup(key("waf")); ok {
 		b, err := strconv.ParseBool(raw)
@@ -199,6 +213,11 @@ func ParseConfig(stack string, lookup func(string) (string, bool)) (*Config, err
 		bad(key("driftEnvironment"), c.DriftEnvironment,
 			"an exact GitHub environment name, no wildcards, other than webservice-bootstrap:productionEnvironment")
 	}
+	if wildcardsRe.MatchString(c.StagingEnvironment) || !refNameRe.MatchString(c.StagingEnvironment) ||
+		c.StagingEnvironment == c.ProductionEnvironment || c.StagingEnvironment == c.DriftEnvironment {
+		bad(key("stagingEnvironment"), c.StagingEnvironment,
+			"an exact GitHub environment name, no wildcards, other than the production and drift environments")
+	}
 	if wildcardsRe.MatchString(c.ProductionEnvironment) || !refNameRe.MatchString(c.ProductionEnvironment) {
 		bad(key("productionEnvironment"), c.ProductionEnvironment, "an exact GitHub environment name, no wildcards")
 	}
@@ -241,9 +260,6 @@ func (c *Config) PreviewSubject() string { return c.SubjectPrefix + ":pull_reque
 
 // DriftSubject is what the drift check's job, in its environment, presents.
 func (c *Config) DriftSubject() string { return c.SubjectPrefix + ":environment:" + c.DriftEnvironment }
-
-// StagingSubject is what a job on the main branch without an environment presents.
-func (c *Config) StagingSubject() string { return c.SubjectPrefix + ":ref:refs/heads/" + c.MainBranch }
 
 // ProductionSubject is what a job in the production environment presents.
 func (c *Config) ProductionSubject() string {

@@ -65,13 +65,13 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	}
 	outputs[OutputOIDCProviderArn] = providerArn
 
-	role := func(name, subject, description string) (*iam.Role, error) {
+	role := func(name string, subjects []string, description string) (*iam.Role, error) {
 		r, err := iam.NewRole(ctx, name, &iam.RoleArgs{
 			Name:               pulumi.String(c.ServiceName + "-github-" + name),
 			Description:        pulumi.String(description),
 			MaxSessionDuration: pulumi.Int(MaxSessionSeconds),
 			AssumeRolePolicy: iampolicy.FromOutputs(func(v []string) iampolicy.Document {
-				return githubTrust(v[0], subject)
+				return githubTrust(v[0], subjects)
 			}, providerArn),
 		}, opt, fixedName)
 		if err != nil {
@@ -87,7 +87,7 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	}
 
 	if c.PreviewRole {
-		r, err := role("preview", c.PreviewSubject(), "pulumi preview from pull requests (read-only)")
+		r, err := role("preview", []string{c.PreviewSubject()}, "pulumi preview from pull requests (read-only)")
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,7 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	// The drift check reads what pull requests' previews read, as a job of its
 	// own environment: a role of its own, so each role still trusts one subject.
 	if c.DriftRole {
-		r, err := role("drift", c.DriftSubject(), "scheduled drift check: pulumi preview --refresh (read-only)")
+		r, err := role("drift", []string{c.DriftSubject()}, "scheduled drift check: pulumi preview --refresh (read-only)")
 		if err != nil {
 			return nil, err
 		}
@@ -108,9 +108,13 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		}
 		outputs[OutputDriftRoleArn] = r.Arn
 	}
-	stacks := []struct{ stack, subject, roleOutput, boundaryOutput string }{
-		{c.StagingStack, c.StagingSubject(), OutputStagingDeployRoleArn, OutputStagingPermissionsBoundaryArn},
-		{c.ProductionStack, c.ProductionSubject(), OutputProductionDeployRole, OutputProductionPermissionsBoundaryArn},
+	stacks := []struct {
+		stack                      string
+		subjects                   []string
+		roleOutput, boundaryOutput string
+	}{
+		{c.StagingStack, c.StagingSubjects(), OutputStagingDeployRoleArn, OutputStagingPermissionsBoundaryArn},
+		{c.ProductionStack, []string{c.ProductionSubject()}, OutputProductionDeployRole, OutputProductionPermissionsBoundaryArn},
 	}
 	for _, d := range stacks {
 		if d.stack == "" {
@@ -129,7 +133,7 @@ func Program(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		}
 		outputs[d.boundaryOutput] = boundary.Arn
 
-		r, err := role("deploy-"+d.stack, d.subject, "pulumi up of the "+c.ServiceName+" "+d.stack+" stack from GitHub Actions")
+		r, err := role("deploy-"+d.stack, d.subjects, "pulumi up of the "+c.ServiceName+" "+d.stack+" stack from GitHub Actions")
 		if err != nil {
 			return nil, err
 		}

@@ -9,9 +9,11 @@ const (
 	oidcAudience = "sts.amazonaws.com"
 )
 
-// githubTrust lets exactly one OIDC subject assume a role: StringEquals on both
-// the audience and the subject, never StringLike, never a wildcard.
-func githubTrust(providerArn, subject string) iampolicy.Document {
+// githubTrust lets exactly the given OIDC subjects assume a role (one, but for
+// the staging role while it moves from the main branch's subject to its
+// environment's): StringEquals on both the audience and the subject, never
+// StringLike, never a wildcard.
+func githubTrust(providerArn string, subjects []string) iampolicy.Document {
 	st := iampolicy.Statement{
 		Sid:       "GitHubActionsOIDC",
 		Effect:    "Allow",
@@ -19,6 +21,21 @@ func githubTrust(providerArn, subject string) iampolicy.Document {
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 	}
 	st = st.When("StringEquals", oidcHost+":aud", oidcAudience)
-	st = st.When("StringEquals", oidcHost+":sub", subject)
+	var sub any = subjects
+	if len(subjects) == 1 {
+		sub = subjects[0]
+	}
+	st = st.When("StringEquals", oidcHost+":sub", sub)
 	return iampolicy.New(st)
+}
+
+// StagingSubjects are what the staging deploy job presents: a job in the
+// staging environment, and, while stagingTrustsMainBranch is set during the
+// move to it (docs/pipelines.md), one on the main branch without an environment.
+func (c *Config) StagingSubjects() []string {
+	subjects := []string{c.SubjectPrefix + ":environment:" + c.StagingEnvironment}
+	if c.StagingTrustsMainBranch {
+		subjects = append(subjects, c.SubjectPrefix+":ref:refs/heads/"+c.MainBranch)
+	}
+	return subjects
 }
