@@ -1,0 +1,356 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+)
+
+// The deploy's sequence against a stand-in pulumi CLI (its outputs in a file
+// that `up` rewrites from WEBSERVICE_IMAGE_*), a scripted verify and a
+// scripted ECR, in a real git clone: main A <- B, release tags v1 on A and
+// v2 on B. tests/release_sequence_test.go runs the real program through it.
+
+const repoURL = "111111111111.dkr.ecr.us-east-1.amazonaws.com/webservice-staging"
+
+var (
+	digestA = "sha256:" + strings.Repeat("a", 64)
+	digestB = "sha256:" + strings.Repeat("b", 64)
+)
+
+// fakePulumi logs each call as "cwd-commit|args|tag|digest".
+const fakePulumi = `#!/usr/bin/env bash
+echo "$(git rev-parse HEAD 2>/dev/null)|$*|$WEBSERVICE_IMAGE_TAG|$WEBSERVICE_IMAGE_DIGEST" >> "$FAKE_LOG"
+case "$1" in
+  stack) cat "$FAKE_STATE" ;;
+  up)
+    [ -z "$FAKE_FAIL_DIGEST" ] || [ "$WEBSERVICE_IMAGE_DIGEST" != "$FAKE_FAIL_DIGEST" ] || exit 1
+    [ -z "$FAKE_SLOW" ] || sleep 10
+    if [ -z "$WEBSERVICE_IMAGE_DIGEST" ]; then
+      echo '{"deploymentState":"awaiting-image","ecrRepositoryName":"webservice-staging","ecrRepositoryUrl":"'"$FAKE_REPO"'"}' > "$FAKE_STATE"
+    elif [ -z "$FAKE_IGNORE_DIGEST" ] || [ "$WEBSERVICE_IMAGE_DIGEST" != "$FAKE_IGNORE_DIGEST" ]; then
+      echo '{"deploymentState":"deployed","image":"'"$FAKE_REPO@$WEBSERVICE_IMAGE_DIGEST"'","imageTag":"'"$WEBSERVICE_IMAGE_TAG"'","ecrRepositoryName":"webservice-staging","ecrRepositoryUrl":"'"$FAKE_REPO"'"}' > "$FAKE_STATE"
+    fi ;;
+esac
+`
+
+// world is one test's stack, clone, ECR and verify.
+type world struct {
+	t           *testing.T
+	dir, a, b   string
+	state, log  string
+	pulumi      string
+	verifyCodes []int
+	verifyDirs  []string
+	out         bytes.Buffer
+	ecr         *fakeECR
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{t: t, dir: t.TempDir(), ecr: &fakeECR{tags: map[string]string{"v1": digestA, "v2": digestB}}}
+	git := func(args ...string) string {
+		out, err := exec.Command("git", append([]string{"-C", w.dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	git("init", "-q", "-b", "main")
+	git("commit", "-q", "--allow-empty", "-m", "A")
+	w.a = git("rev-parse", "HEAD")
+	git("tag", "v1")
+	git("commit", "-q", "--allow-empty", "-m", "B")
+	w.b = git("rev-parse", "HEAD")
+	git("tag", "v2")
+	w.ecr.tags[w.a], w.ecr.tags[w.b] = digestA, digestB
+	w.pulumi = filepath.Join(t.TempDir(), "pulumi")
+	if err := os.WriteFile(w.pulumi, []byte(fakePulumi), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	w.state, w.log = filepath.Join(t.TempDir(), "state.json"), filepath.Join(t.TempDir(), "pulumi.log")
+	t.Setenv("FAKE_STATE", w.state)
+	t.Setenv("FAKE_LOG", w.log)
+	t.Setenv("FAKE_REPO", repoURL)
+	t.Setenv("GITHUB_OUTPUT", "")
+	t.Setenv("GITHUB_ACTIONS", "")
+	return w
+}
+
+// runs the stack runs tag (with digest) before the deploy.
+func (w *world) runs(tag, digest string) {
+	o := map[string]string{"deploymentState": "deployed", "image": repoURL + "@" + digest, "imageTag": tag,
+		"ecrRepositoryName": "webservice-staging", "ecrRepositoryUrl": repoURL}
+	if tag == "" {
+		o = map[string]string{"deploymentState": "awaiting-image", "ecrRepositoryName": "webservice-staging", "ecrRepositoryUrl": repoURL}
+	}
+	b, _ := json.Marshal(o)
+	if err := os.WriteFile(w.state, b, 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// deploy runs the command; it returns the exit status.
+func (w *world) deploy(ctx context.Context, args ...string) int {
+	o := &options{log: &w.out, pulumi: w.pulumi, ecr: w.ecr,
+		verify: func(_ context.Context, _ []byte, args []string) int {
+			w.verifyDirs = append(w.verifyDirs, args[5])
+			code := 0
+			if len(w.verifyCodes) > 0 {
+				code, w.verifyCodes = w.verifyCodes[0], w.verifyCodes[1:]
+			}
+			return code
+		},
+		gh: func(context.Context, ...string) ([]byte, error) {
+			w.t.Fatal("the deploy asked GitHub")
+			return nil, nil
+		},
+	}
+	return run(ctx, o, append(args, "-dir", w.dir, "-git", w.dir, "-poll", "1ms"), &w.out)
+}
+
+// ups are the `pulumi up` calls: "commit|tag|digest" each.
+func (w *world) ups() []string {
+	b, _ := os.ReadFile(w.log)
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if f := strings.Split(l, "|"); len(f) == 4 && strings.HasPrefix(f[1], "up ") {
+			out = append(out, f[0]+"|"+f[2]+"|"+f[3])
+		}
+	}
+	return out
+}
+
+func (w *world) outputs() map[string]any {
+	b, _ := os.ReadFile(w.state)
+	var o map[string]any
+	_ = json.Unmarshal(b, &o)
+	return o
+}
+
+func TestAVerifiedDeployKeepsTheNewRelease(t *testing.T) {
+	w := newWorld(t)
+	w.runs("v1", digestA)
+	if code := w.deploy(context.Background(), "-stack", "staging", "-tag", "v2"); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, w.out.String())
+	}
+	if ups := w.ups(); len(ups) != 1 || ups[0] != w.b+"|v2|"+digestB {
+		t.Errorf("ups %v: want one, of v2 by digest", ups)
+	}
+	if w.outputs()["image"] != repoURL+"@"+digestB || !strings.Contains(w.out.String(), "runs v2") {
+		t.Errorf("outputs %v\n%s", w.outputs(), w.out.String())
+	}
+}
+
+// TestARolledBackDeployRestoresTheLiveReleaseWithItsOwnProgram: pulumi up
+// exits 0 after ECS rolled back; verify says so; the release that was live
+// goes back with its own program and config (a checkout of its tag), is
+// verified, the outputs name it again, and the deploy fails.
+func TestARolledBackDeployRestoresTheLiveReleaseWithItsOwnProgram(t *testing.T) {
+	for _, c := range []struct{ name, failDigest, ignoreDigest string }{
+		{"verify: rolled back", "", ""},
+		{"pulumi up failed", digestB, ""},
+		{"the program did not take the digest", "", digestB},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.runs("v1", digestA)
+			t.Setenv("FAKE_FAIL_DIGEST", c.failDigest)
+			t.Setenv("FAKE_IGNORE_DIGEST", c.ignoreDigest)
+			if c.failDigest == "" && c.ignoreDigest == "" {
+				w.verifyCodes = []int{1, 0}
+			}
+			if code := w.deploy(context.Background(), "-stack", "staging", "-tag", "v2"); code != 1 {
+				t.Fatalf("exit %d, want 1:\n%s", code, w.out.String())
+			}
+			ups := w.ups()
+			if len(ups) != 2 || ups[1] != w.a+"|v1|"+digestA {
+				t.Fatalf("ups %v: want v2, then v1 by digest from v1's own checkout (%s)", ups, w.a)
+			}
+			if last := w.verifyDirs[len(w.verifyDirs)-1]; last == w.dir {
+				t.Errorf("the restored release was verified against this deploy's program %s", last)
+			}
+			if w.outputs()["image"] != repoURL+"@"+digestA || w.outputs()["imageTag"] != "v1" {
+				t.Errorf("after the restore the outputs name %v", w.outputs())
+			}
+			if out := w.out.String(); !strings.Contains(out, "v2 did not go live") || !strings.Contains(out, "v1 serves again") {
+				t.Errorf("the failure does not say what happened:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestTheFirstReleaseHasNothingToRestore(t *testing.T) {
+	w := newWorld(t)
+	w.runs("", "")
+	w.verifyCodes = []int{4}
+	if code := w.deploy(context.Background(), "-stack", "staging", "-tag", "v2"); code != 1 ||
+		!strings.Contains(w.out.String(), "nothing to restore") || len(w.ups()) != 1 {
+		t.Fatalf("exit %d, ups %v:\n%s", code, w.ups(), w.out.String())
+	}
+}
+
+// TestFirstDeploymentCreatesTheRegistryOnly: a stack that never completed an
+// update gets a plain up (no image), then says the image must be pushed.
+func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
+	w := newWorld(t)
+	if err := os.WriteFile(w.state, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	delete(w.ecr.tags, w.b)
+	out := filepath.Join(t.TempDir(), "github_output")
+	t.Setenv("GITHUB_OUTPUT", out)
+	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, w.out.String())
+	}
+	if ups := w.ups(); len(ups) != 1 || ups[0] != w.b+"||" {
+		t.Errorf("ups %v: want one without an image", ups)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "repository="+repoURL+"\npush=true\ndeploy=true\n" {
+		t.Errorf("results %q", b)
+	}
+	// Again, the image pushed: nothing to create, nothing to push.
+	w.ecr.tags[w.b] = digestB
+	_ = os.Remove(out)
+	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 || len(w.ups()) != 1 {
+		t.Fatalf("exit %d, ups %v", code, w.ups())
+	}
+	if b, _ := os.ReadFile(out); string(b) != "repository="+repoURL+"\npush=false\ndeploy=true\n" {
+		t.Errorf("results %q", b)
+	}
+}
+
+// TestTheOrderRule: an older release never replaces a newer one: staging
+// skips it (the re-run of an old run), production fails naming the rollback;
+// a rollback goes ahead; a live release this clone does not know is not
+// ordered against.
+func TestTheOrderRule(t *testing.T) {
+	for _, c := range []struct {
+		name, live, tag string
+		flags           []string
+		code, ups       int
+		says            string
+	}{
+		{"staging: an older commit is skipped", "v2", "v1", []string{"-skip-older"}, 0, 0, "not deploying: staging runs v2"},
+		{"production: an older release fails", "v2", "v1", nil, 1, 0, "an older release never replaces a newer one; to return to it on purpose, run the rollback"},
+		{"a rollback goes back on purpose", "v2", "v1", []string{"-rollback"}, 0, 1, "runs v1"},
+		{"a newer release goes ahead", "v1", "v2", nil, 0, 1, "runs v2"},
+		{"a live release the clone does not know", "hand-pushed", "v1", nil, 0, 1, "which " + "DIR" + " does not know"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.runs(c.live, digestB)
+			code := w.deploy(context.Background(), append([]string{"-stack", "staging", "-tag", c.tag}, c.flags...)...)
+			if code != c.code || len(w.ups()) != c.ups || !strings.Contains(w.out.String(), strings.ReplaceAll(c.says, "DIR", w.dir)) {
+				t.Fatalf("exit %d, %d up(s), want %d, %d saying %q:\n%s", code, len(w.ups()), c.code, c.ups, c.says, w.out.String())
+			}
+		})
+	}
+}
+
+func TestFlagsThatCanNeverWorkAreRefusedFirst(t *testing.T) {
+	for args, says := range map[string]string{
+		"-tag v1":                                  "-stack: want the stack's name",
+		"-stack staging -tag v1.2.3+5":             "no semver build metadata",
+		"-stack staging":                           `-tag "": want an image tag`,
+		"staged -commit abc":                       "full 40-character SHA",
+		"-stack production -tag v1 -from r:latest": "want the verified image by digest",
+		"-stack production -tag v1 -rollback -from r@sha256:" + strings.Repeat("a", 64): "no -rollback",
+		"promote -stack staging": `unknown command "promote"`,
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), &options{log: &stderr}, strings.Fields(args), &stderr); code != 2 || !strings.Contains(stderr.String(), says) {
+			t.Errorf("deploy %s: exit %d, want 2 saying %q: %s", args, code, says, stderr.String())
+		}
+	}
+}
+
+// TestAnInterruptedUpCancelsItsUpdate: a cancelled job (or its timeout)
+// signals the deploy, which cancels the update before the runner's kill, so
+// its lock does not outlive the run; nothing is restored over it.
+func TestAnInterruptedUpCancelsItsUpdate(t *testing.T) {
+	w := newWorld(t)
+	w.runs("v1", digestA)
+	t.Setenv("FAKE_SLOW", "1")
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	code := w.deploy(ctx, "-stack", "staging", "-tag", "v2")
+	log, _ := os.ReadFile(w.log)
+	if code != 1 || !strings.Contains(string(log), "|cancel --yes --non-interactive --stack staging|") || time.Since(start) > 20*time.Second ||
+		!strings.Contains(w.out.String(), "interrupted") || len(w.ups()) != 1 {
+		t.Fatalf("exit %d after %s, calls:\n%s\n%s", code, time.Since(start), log, w.out.String())
+	}
+}
+
+func TestSettingsAreTheStackFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"Pulumi.yaml":            "name: web\nconfig:\n  cpuArchitecture:\n    type: string\n    default: X86_64\n",
+		"Pulumi.staging.yaml":    "config:\n  aws:region: eu-west-1\n",
+		"Pulumi.production.yaml": "config:\n  aws:region: us-east-1\n  web:cpuArchitecture: ARM64\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	t.Setenv("GITHUB_OUTPUT", "")
+	if code := run(context.Background(), &options{log: &out}, []string{"settings", "-stack", "staging", "-dir", dir}, &out); code != 0 ||
+		out.String() != "region=eu-west-1\nplatforms=linux/amd64,linux/arm64\n" {
+		t.Errorf("exit %d:\n%s", code, out.String())
+	}
+}
+
+func TestTheEnvironmentURLNamesTheImage(t *testing.T) {
+	image := repoURL + "@" + digestA
+	url := consoleURL(image)
+	if got, ok := imageOf(url); !ok || got != image || !strings.HasPrefix(url, "https://us-east-1.console.aws.amazon.com/ecr/") {
+		t.Errorf("consoleURL %q names %q", url, got)
+	}
+	if _, ok := imageOf("https://example.com/"); ok {
+		t.Error("any URL names an image")
+	}
+}
+
+// fakeECR answers DescribeImages by tag, or by digest with the next of its
+// scan snapshots (the last repeats), and BatchGetImage with its manifest.
+type fakeECR struct {
+	tags     map[string]string
+	manifest string
+	scans    [][]ecrtypes.ImageDetail
+	err      error
+}
+
+func (f *fakeECR) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput, _ ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if in.ImageIds[0].ImageTag == nil {
+		snap := f.scans[0]
+		if len(f.scans) > 1 {
+			f.scans = f.scans[1:]
+		}
+		return &ecr.DescribeImagesOutput{ImageDetails: snap}, nil
+	}
+	d, ok := f.tags[aws.ToString(in.ImageIds[0].ImageTag)]
+	if !ok {
+		return nil, &ecrtypes.ImageNotFoundException{Message: aws.String("not found")}
+	}
+	return &ecr.DescribeImagesOutput{ImageDetails: []ecrtypes.ImageDetail{{ImageDigest: aws.String(d)}}}, nil
+}
+
+func (f *fakeECR) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _ ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
+	return &ecr.BatchGetImageOutput{Images: []ecrtypes.Image{{ImageManifest: aws.String(f.manifest)}}}, nil
+}

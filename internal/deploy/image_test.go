@@ -1,0 +1,153 @@
+package deploy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+)
+
+// A promotion copies exactly the image staging verified, every platform and
+// its attestations, by digest, and only an image built from the release's
+// commit; a release tag that names another digest never deploys.
+
+// pushIndex pushes a two-platform index (and an attestation manifest) whose
+// images carry revision, and returns it by digest.
+func pushIndex(t *testing.T, host, revision string) string {
+	t.Helper()
+	idx := v1.ImageIndex(empty.Index)
+	for _, p := range []v1.Platform{{OS: "linux", Architecture: "amd64"}, {OS: "linux", Architecture: "arm64"}, {OS: "unknown", Architecture: "unknown"}} {
+		cfg := &v1.ConfigFile{Architecture: p.Architecture, OS: p.OS, Config: v1.Config{Labels: map[string]string{RevisionLabel: revision}}}
+		if p.OS == "unknown" {
+			cfg.Config.Labels = nil
+		}
+		img, err := mutate.ConfigFile(empty.Image, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &p}})
+	}
+	d, err := idx.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.NewDigest(host + "/staging@" + d.String())
+	if err := remote.WriteIndex(ref, idx); err != nil {
+		t.Fatal(err)
+	}
+	return ref.String()
+}
+
+func TestAPromotionCopiesExactlyTheVerifiedImage(t *testing.T) {
+	srv := httptest.NewServer(registry.New())
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	verified, other := pushIndex(t, host, commitC), pushIndex(t, host, strings.Repeat("d", 40))
+	promote := func(from, tag string) (string, error) {
+		var out bytes.Buffer
+		o := &options{log: &out, from: from, commit: commitC}
+		err := o.promote(context.Background(), host+"/production:"+tag)
+		return out.String(), err
+	}
+	if _, err := promote(verified, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := name.NewTag(host + "/production:v1")
+	got, err := remote.Head(ref)
+	if err != nil || !strings.HasSuffix(verified, got.Digest.String()) {
+		t.Fatalf("production:v1 is %v (%v), want %s", got, err, verified)
+	}
+	if out, err := promote(verified, "v1"); err != nil || !strings.Contains(out, "nothing to copy") {
+		t.Errorf("a re-run: %v\n%s", err, out)
+	}
+	if _, err := promote(other, "v2"); err == nil || !strings.Contains(err.Error(), "was built from \""+strings.Repeat("d", 40)+"\"") {
+		t.Errorf("an image of another commit was promoted: %v", err)
+	}
+	// v1 already names the verified digest: a re-published tag of another
+	// commit's image is refused.
+	o := &options{log: &bytes.Buffer{}, from: other, commit: strings.Repeat("d", 40)}
+	if err := o.promote(context.Background(), host+"/production:v1"); err == nil || !strings.Contains(err.Error(), "already names") {
+		t.Errorf("a tag naming another digest was overwritten or deployed: %v", err)
+	}
+}
+
+// TestImageLookupsNeverReadAnErrorAsNotFound: only ECR's
+// ImageNotFoundException means "not there".
+func TestImageLookupsNeverReadAnErrorAsNotFound(t *testing.T) {
+	o := &options{tag: "v1", ecr: &fakeECR{tags: map[string]string{"v1": digestA}}}
+	if d, err := o.digest(context.Background(), "web"); err != nil || d != digestA {
+		t.Errorf("digest %q, %v", d, err)
+	}
+	o.tag = "v9"
+	if d, err := o.digest(context.Background(), "web"); d != "" || err != nil {
+		t.Errorf("a missing tag: %q, %v", d, err)
+	}
+	o.ecr = &fakeECR{err: errors.New("AccessDeniedException: not authorized")}
+	if _, err := o.digest(context.Background(), "web"); err == nil || !strings.Contains(err.Error(), `not the same as "not found"`) {
+		t.Errorf("AccessDenied read as %v", err)
+	}
+}
+
+// TestTheScanGate: every platform image's findings count (not the
+// attestation's); a scan not there yet is waited for; CRITICAL findings stop
+// the deploy unless allowed; an image ECR cannot scan warns unless a scan
+// is required; an error is never "no scan"; the wait is bounded.
+func TestTheScanGate(t *testing.T) {
+	amd, arm, att := "sha256:"+strings.Repeat("1", 64), "sha256:"+strings.Repeat("2", 64), "sha256:"+strings.Repeat("3", 64)
+	manifest := `{"manifests":[{"digest":"` + amd + `","platform":{"os":"linux"}},{"digest":"` + arm + `","platform":{"os":"linux"}},` +
+		`{"digest":"` + att + `","platform":{"os":"unknown"}}]}`
+	scan := func(d, status string, critical int32) ecrtypes.ImageDetail {
+		detail := ecrtypes.ImageDetail{ImageDigest: aws.String(d)}
+		if status != "" {
+			detail.ImageScanStatus = &ecrtypes.ImageScanStatus{Status: ecrtypes.ScanStatus(status)}
+		}
+		if status == "COMPLETE" || status == "ACTIVE" && critical >= 0 {
+			detail.ImageScanFindingsSummary = &ecrtypes.ImageScanFindingsSummary{ImageScanCompletedAt: aws.Time(time.Now()),
+				FindingSeverityCounts: map[string]int32{"CRITICAL": critical, "HIGH": 4}}
+		}
+		return detail
+	}
+	both := func(a, b ecrtypes.ImageDetail) []ecrtypes.ImageDetail { return []ecrtypes.ImageDetail{a, b} }
+	for _, c := range []struct {
+		name           string
+		scans          [][]ecrtypes.ImageDetail
+		err            error
+		allow, require bool
+		fails, says    string
+	}{
+		{"clean after waiting", [][]ecrtypes.ImageDetail{both(scan(amd, "", 0), scan(arm, "IN_PROGRESS", 0)),
+			both(scan(amd, "COMPLETE", 0), scan(arm, "ACTIVE", -1)), both(scan(amd, "COMPLETE", 0), scan(arm, "ACTIVE", 0))}, nil, false, false, "", "0 CRITICAL"},
+		{"critical findings stop it", [][]ecrtypes.ImageDetail{both(scan(amd, "COMPLETE", 0), scan(arm, "COMPLETE", 2))}, nil, false, false, "2 CRITICAL finding(s)", ""},
+		{"... unless allowed", [][]ecrtypes.ImageDetail{both(scan(amd, "COMPLETE", 0), scan(arm, "COMPLETE", 2))}, nil, true, false, "", "deployed anyway"},
+		{"an image ECR cannot scan warns", [][]ecrtypes.ImageDetail{both(scan(amd, "UNSUPPORTED_IMAGE", 0), scan(arm, "COMPLETE", 0))}, nil, false, false, "", "ECR cannot scan"},
+		{"... or fails when a scan is required", [][]ecrtypes.ImageDetail{both(scan(amd, "FAILED", 0), scan(arm, "COMPLETE", 0))}, nil, false, true, "REQUIRE_IMAGE_SCAN", ""},
+		{"an error is not \"no scan\"", nil, errors.New("ThrottlingException"), false, false, `not the same as "no scan"`, ""},
+		{"the wait is bounded", [][]ecrtypes.ImageDetail{both(scan(amd, "PENDING", 0), scan(arm, "COMPLETE", 0))}, nil, false, false, "did not finish", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out bytes.Buffer
+			f := &fakeECR{manifest: manifest, scans: c.scans}
+			o := &options{log: &out, wait: 50 * time.Millisecond, poll: time.Millisecond, allowCritical: c.allow, requireScan: c.require, ecr: f}
+			if c.err != nil {
+				f.scans, f.err = [][]ecrtypes.ImageDetail{nil}, c.err
+			}
+			err := o.scanGate(context.Background(), "web", "sha256:"+strings.Repeat("0", 64))
+			if c.fails != "" && (err == nil || !strings.Contains(err.Error(), c.fails)) || c.fails == "" && err != nil ||
+				!strings.Contains(out.String(), c.says) {
+				t.Fatalf("err %v, want %q; log:\n%s", err, c.fails, out.String())
+			}
+		})
+	}
+}
