@@ -12,9 +12,9 @@ import (
 // evalExpr evaluates a workflow `if:` (with or without ${{ }}) the way GitHub
 // does, over contexts given as nested maps: actionlint parses it, and this
 // walks the subset the pipelines use (literals, property access, !, &&, ||,
-// ==, !=) with GitHub's rules: && and || return an operand, comparisons of
-// different types compare numbers, strings compare case-insensitively, and
-// an absent property is null.
+// ==, !=, cancelled() and always()) with GitHub's rules: && and || return an
+// operand, comparisons of different types compare numbers, strings compare
+// case-insensitively, and an absent property is null.
 func evalExpr(t *testing.T, expr string, ctx map[string]any) any {
 	t.Helper()
 	src := strings.TrimSpace(expr)
@@ -50,6 +50,14 @@ func evalNode(t *testing.T, n actionlint.ExprNode, ctx map[string]any) any {
 			return l
 		}
 		return evalNode(t, n.Right, ctx)
+	case *actionlint.FuncCallNode:
+		// The status functions, as a job's `if` sees them; ctx["cancelled"] says whether the run was.
+		switch strings.ToLower(n.Callee) {
+		case "cancelled":
+			return ctx["cancelled"] == true
+		case "always":
+			return true
+		}
 	case *actionlint.CompareOpNode:
 		eq := looseEqual(evalNode(t, n.Left, ctx), evalNode(t, n.Right, ctx))
 		switch n.Kind {

@@ -17,8 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/example/webservice/internal/authz"
+	deploycmd "github.com/example/webservice/internal/deploy"
 	"github.com/example/webservice/internal/drift"
-	"github.com/example/webservice/internal/release"
 	"github.com/example/webservice/internal/render"
 	"github.com/example/webservice/internal/verify"
 )
@@ -114,7 +114,7 @@ func TestEveryRunbookCommandIsOneItsToolAccepts(t *testing.T) {
 		counts[name]++
 		var problem string
 		switch name {
-		case "bin/render", "bin/verify", "bin/release", "bin/drift":
+		case "bin/render", "bin/verify", "bin/deploy", "bin/drift":
 			problem = projectToolRejects(strings.TrimPrefix(name, "bin/"), args)
 		case "go":
 			if !goBuild.MatchString(strings.Join(words, " ")) {
@@ -140,7 +140,7 @@ func TestEveryRunbookCommandIsOneItsToolAccepts(t *testing.T) {
 
 var (
 	assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-	goBuild    = regexp.MustCompile(`^go build -o bin/(render|verify|release|drift) \./cmd/(render|verify|release|drift)$`)
+	goBuild    = regexp.MustCompile(`^go build -o bin/(render|verify|deploy|drift) \./cmd/(render|verify|deploy|drift)$`)
 	// What Go's flag package and the tools say about flags they refuse.
 	flagErrors = []string{"flag provided but not defined", "invalid value", "invalid boolean value",
 		"flag needs an argument", "bad flag syntax", "unknown command"}
@@ -160,9 +160,9 @@ func projectToolRejects(tool string, args []string) string {
 	case "verify":
 		verify.Command(context.Background(), help, strings.NewReader(""), &out, &errb, nil)
 		usage = "Usage:\n  pulumi stack output --json -s STACK | bin/verify -outputs -"
-	case "release":
-		release.Command(help, &out, &errb)
-		usage = "Usage of release " + args[0]
+	case "deploy":
+		deploycmd.Command(context.Background(), help, &out, &errb)
+		usage = "usage: deploy [first | settings | staged]"
 	case "drift":
 		drift.Command(help, &out, &errb, func(string) string { return "" }, time.Now)
 		usage = "usage: drift -stack NAME"
@@ -504,7 +504,7 @@ aws elbv2 describe-target-health --target-group-arn "$(pulumi stack output -s st
 		"verify -outputs":                                "did not stop at -h",
 		"render -stack staging -diff":                    "did not stop at -h",
 		"drift -stack staging -preview p.json -refrsh x": "flag provided but not defined: -refrsh",
-		"release reconcile -befor x":                     "flag provided but not defined: -befor",
+		"deploy -stack staging -tg v1":                   "flag provided but not defined: -tg",
 	}
 	for line, want := range bad {
 		words := strings.Fields(line)
