@@ -119,7 +119,7 @@ func TestMotoIsInstalledInTheReleaseTheSuiteNames(t *testing.T) {
 // TestYAMLIsTheMaintainedModule: gopkg.in/yaml.v3 is archived;
 // go.yaml.in/yaml/v3 is its drop-in successor.
 func TestYAMLIsTheMaintainedModule(t *testing.T) {
-	out, err := exec.Command("git", "-C", projectDir, "grep", "-l", `"gopkg.in/yaml.v3"`, "--", "*.go", ":!tests/e2e/tools").CombinedOutput()
+	out, err := exec.Command("git", "-C", projectDir, "grep", "-lE", `^\s*(import )?"gopkg\.in/yaml\.v3"$`, "--", "*.go", ":!tests/e2e/tools").CombinedOutput()
 	if err == nil {
 		t.Errorf("these import gopkg.in/yaml.v3, not go.yaml.in/yaml/v3:\n%s", out)
 	}

@@ -21,8 +21,17 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
-// ecrAPI is the part of ECR the deploy calls; the deploy roles allow each
-// (tests/deploy_aws_calls_test.go).
+// AWSCalls are the IAM actions the deploy makes on the stack's repository
+// besides pulumi up and verify (ecrAPI, the registry login, and a promotion's
+// push), PromotionReads those on the repository it promotes from:
+// tests/deploy_aws_calls_test.go evaluates the deploy roles against them.
+var (
+	AWSCalls = []string{"ecr:GetAuthorizationToken", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+		"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}
+	PromotionReads = []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+)
+
+// ecrAPI is the part of ECR's API the deploy calls.
 type ecrAPI interface {
 	DescribeImages(context.Context, *ecr.DescribeImagesInput, ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error)
 	BatchGetImage(context.Context, *ecr.BatchGetImageInput, ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error)

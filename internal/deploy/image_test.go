@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +151,16 @@ func TestTheScanGate(t *testing.T) {
 				t.Fatalf("err %v, want %q; log:\n%s", err, c.fails, out.String())
 			}
 		})
+	}
+}
+
+// TestAWSCallsNameEveryECRCall: the list the deploy roles are checked against
+// holds every call of ecrAPI.
+func TestAWSCallsNameEveryECRCall(t *testing.T) {
+	api := reflect.TypeOf((*ecrAPI)(nil)).Elem()
+	for i := range api.NumMethod() {
+		if a := "ecr:" + api.Method(i).Name; !slices.Contains(AWSCalls, a) {
+			t.Errorf("AWSCalls lacks %s", a)
+		}
 	}
 }
