@@ -23,15 +23,13 @@ const usage = `usage: deploy [first | settings | staged] [flags]
 
   deploy -stack S -tag T [-from IMAGE]  roll S to the image tagged T (promoting: copied from IMAGE first),
                                         verify it, and restore the live release if it does not serve
-  deploy first -stack S -tag T          a stack that never completed an update gets a plain pulumi up (the
-                                        registry only); writes repository=, push= (no image T yet), deploy=
-  deploy settings -stack S              writes region= (aws:region) and platforms= (every stack's cpuArchitecture)
-  deploy staged -commit C               writes image=, what staging last verified for C (GitHub deployments)
+  deploy first -stack S -tag T          first deployment (the registry only); writes repository=, push=, deploy=
+  deploy settings -stack S              writes region= and platforms= from the stack files
+  deploy staged -commit C               writes image=, what staging last verified for C
 
-Results go to $GITHUB_OUTPUT when set, else stdout. Needs pulumi on PATH, the stack's Pulumi credentials
-(PULUMI_ACCESS_TOKEN, or PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE) and AWS credentials; gh and
-GH_TOKEN only for staged and -signer-workflow. Exit status: 0 deployed (or skipped, said so), 1 not
-deployed (the live release restored if there was one), 2 bad flags.
+Results go to $GITHUB_OUTPUT when set, else stdout. Needs pulumi on PATH, the stack's Pulumi and
+AWS credentials; gh (GH_TOKEN) only for staged and -signer-workflow. Exit status: 0 deployed (or
+skipped, said so), 1 not deployed (the live release restored if there was one), 2 bad flags.
 
 Flags:
 `

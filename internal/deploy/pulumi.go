@@ -44,33 +44,23 @@ func (o *options) outputs(ctx context.Context) (outputs, []byte, error) {
 // up runs `pulumi up` of the stack in dir, the image (if any) in env. The
 // deploy jobs' concurrency keeps two runs off one stack, so the lock an
 // interrupted up leaves (a cancelled job, its timeout) would be a run's own:
-// on SIGINT/SIGTERM the update is cancelled before the runner's kill, and
-// Pulumi reports it. A lock anyone else holds fails the up with Pulumi's own
-// message (docs/runbook.md, "Stack locked").
+// on SIGINT/SIGTERM the update is cancelled before the runner's kill. A lock
+// anyone else holds fails the up with Pulumi's own message (docs/runbook.md,
+// "Stack locked").
 func (o *options) up(ctx context.Context, dir string, env []string, what string) error {
 	msg := what + " [" + cmpOr(os.Getenv("GITHUB_RUN_ID"), os.Getenv("USER")) + "]"
-	cmd := exec.Command(o.pulumi, "up", "--yes", "--non-interactive", "--stack", o.pulumiStack, "--message", msg)
+	cmd := exec.CommandContext(ctx, o.pulumi, "up", "--yes", "--non-interactive", "--stack", o.pulumiStack, "--message", msg)
 	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = dir, o.log, o.log, append(os.Environ(), env...)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("pulumi up of %s: %w", o.pulumiStack, err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("pulumi up of %s: %w", o.pulumiStack, err)
-		}
-		return nil
-	case <-ctx.Done():
+	cmd.Cancel = func() error {
 		o.say("warning", "interrupted: cancelling the update of %s so its lock does not outlive this run", o.pulumiStack)
 		cancel := exec.Command(o.pulumi, "cancel", "--yes", "--non-interactive", "--stack", o.pulumiStack)
 		cancel.Dir, cancel.Stdout, cancel.Stderr = dir, o.log, o.log
 		_ = cancel.Run()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-		}
-		return fmt.Errorf("pulumi up of %s interrupted: %w", o.pulumiStack, context.Cause(ctx))
+		return cmd.Process.Signal(os.Interrupt)
 	}
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pulumi up of %s: %w", o.pulumiStack, err)
+	}
+	return nil
 }
