@@ -18,7 +18,9 @@ func TestDeployRolesMayMakeTheDeploysAWSCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := mustBootstrap(t, nil)
-	repo := func(stack string) string { return "arn:aws:ecr:" + region + ":" + testAccount + ":repository/webservice-" + stack }
+	repo := func(stack string) string {
+		return "arn:aws:ecr:" + region + ":" + testAccount + ":repository/webservice-" + stack
+	}
 	check := func(stack string, actions []string, resource string) {
 		for _, a := range actions {
 			act, ok := ref.Action(a)
