@@ -6,12 +6,9 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
-)
 
-// opSymbol is how each step is marked, as `pulumi preview` does.
-var opSymbol = map[string]string{
-	"create": "+", "delete": "-", "update": "~", "replace": "+-", "same": " ", "read": ">",
-}
+	"github.com/example/webservice/internal/plan"
+)
 
 // WritePlan prints the readable plan: the resource tree with the settings that
 // matter, the stack outputs, the deploy-time estimate, notes and a summary.
@@ -38,7 +35,7 @@ func WritePlan(w io.Writer, p *Preview) error {
 	var walk func(s Step, depth int)
 	walk = func(s Step, depth int) {
 		name := s.URN[strings.LastIndex(s.URN, "::")+2:]
-		fmt.Fprintf(tw, " %-2s  %s%s\t%s\t%s\n", opSymbol[s.Op], strings.Repeat("  ", depth), s.NewState.Type, name,
+		fmt.Fprintf(tw, " %-2s  %s%s\t%s\t%s\n", plan.OpSymbol(s.Op), strings.Repeat("  ", depth), s.NewState.Type, name,
 			describe(s.NewState))
 		kids := children[s.URN]
 		sort.SliceStable(kids, func(i, j int) bool { return order(kids[i]) < order(kids[j]) })

@@ -1,20 +1,19 @@
 package render
 
-// Render's classification of what a change costs, for other reports that must
-// speak the same language as `render -diff` (internal/drift): the same tables
-// decide what forces a replacement and what a replaced or deleted live
-// resource breaks, so a `!!` means the same thing in every report.
+import (
+	"io"
 
-// ReplacementRisk says what replacing or deleting a live resource of the type
-// costs (the ALB's DNS name changes, traffic is dropped...), or "" when render
-// knows of nothing beyond the resource itself.
-func ReplacementRisk(typ string) string { return replacementRisk[typ] }
+	"github.com/example/webservice/internal/plan"
+)
 
-// ForcesReplacement reports whether a change to the input at a Pulumi property
-// path (healthCheck.path, ingress[0]...) makes the provider replace a resource
-// of the type rather than update it in place.
-func ForcesReplacement(typ, path string) bool { return replaces(typ, path) }
+// The language of changes is internal/plan's, shared with internal/drift.
+type (
+	Change         = plan.Change
+	PropertyChange = plan.PropertyChange
+	Diff           = plan.Diff
+)
 
-// OpSymbol is the mark `pulumi preview` and render print before an operation
-// (+ create, ~ update, +- replace, - delete).
-func OpSymbol(op string) string { return opSymbol[op] }
+// WriteDiff prints the diff for a reviewer.
+func WriteDiff(w io.Writer, d *Diff) error { return plan.WriteDiff(w, d) }
+
+func replaces(typ, path string) bool { return plan.Replaces(typ, path) }
