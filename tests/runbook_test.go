@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -164,7 +163,7 @@ func projectToolRejects(tool string, args []string) string {
 		deploycmd.Command(context.Background(), help, &out, &errb)
 		usage = "usage: deploy [first | settings | staged]"
 	case "drift":
-		drift.Command(help, &out, &errb, func(string) string { return "" }, time.Now)
+		drift.Command(context.Background(), help, &out, &errb)
 		usage = "usage: drift -stack NAME"
 	}
 	text := out.String() + errb.String()

@@ -3,22 +3,9 @@ package drift
 import (
 	"encoding/json"
 	"sort"
-	"strings"
 
-	"github.com/example/webservice/internal/render"
+	"github.com/example/webservice/internal/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-)
-
-// Mode says which commands produced the input, and so what "the up" is.
-type Mode int
-
-const (
-	// AfterRefresh: one `pulumi preview --refresh`; its preview is what an up
-	// after a refresh (pulumi up --refresh) would do.
-	AfterRefresh Mode = iota
-	// ThisUp: a refresh and a plain preview; the preview is exactly what the
-	// deploy's `pulumi up`, which does not refresh, is about to do.
-	ThisUp
 )
 
 // Property is one drifted property. Values are JSON text; "" is absent.
@@ -49,25 +36,18 @@ func (r Resource) drifted() bool {
 
 // Report is the verdict on one stack.
 type Report struct {
-	Stack     string          `json:"stack"`
-	Mode      Mode            `json:"mode"`
-	Refreshed int             `json:"refreshed"`         // resources the refresh read
-	Drifted   []Resource      `json:"drifted,omitempty"` // changed in AWS, not ignored
-	Ignored   []Resource      `json:"ignored,omitempty"` // changed only where the program ignores changes
-	Pending   []render.Change `json:"pending,omitempty"` // the program's own changes, waiting for an up
+	Stack     string        `json:"stack"`
+	Refreshed int           `json:"refreshed"`         // resources in AWS the refresh read
+	Drifted   []Resource    `json:"drifted,omitempty"` // changed in AWS, not ignored
+	Ignored   []Resource    `json:"ignored,omitempty"` // changed only where the program ignores changes
+	Pending   []plan.Change `json:"pending,omitempty"` // the program's own changes, waiting for an up
 }
 
 // HasDrift reports whether anything changed in AWS that the program does not ignore.
 func (r *Report) HasDrift() bool { return len(r.Drifted) > 0 }
 
-// previewed is what the up does to one resource.
-type previewed struct {
-	step  render.DocStep
-	op    string
-	paths []path // nil: the whole resource (create, replace without a diff)
-}
-
-// upOp folds the CLI's replacement steps into the op render prints.
+// upOp folds the CLI's replacement steps into the op render prints; "" is a
+// step that changes nothing in AWS (same, read).
 func upOp(op string) string {
 	switch op {
 	case "replace", "create-replacement", "delete-replaced":
@@ -75,64 +55,78 @@ func upOp(op string) string {
 	case "create", "update", "delete":
 		return op
 	}
-	return "" // same, read, refresh, discard...: nothing changes in AWS
+	return ""
 }
 
-// Analyze classifies the refresh's changes against what the up would do.
-func Analyze(stack string, mode Mode, refresh, preview []render.DocStep) *Report {
-	rep := &Report{Stack: stack, Mode: mode}
-	up := map[string]*previewed{}
+// Analyze reads a `pulumi preview --refresh --json` document: what changed in
+// AWS since the last update, and what `pulumi up --refresh` would do about it.
+//
+// A resource the preview has no step for is one the up leaves alone: AWS
+// matches the program, or differs only where the program ignores changes.
+// Either way nothing in the document shows it, so an ignored change (the
+// autoscaled desiredCount) appears only when the resource changes for
+// another reason too.
+func Analyze(stack string, doc *Document) (*Report, error) {
+	refresh, preview, err := split(doc)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Stack: stack}
+	up := map[string]Step{}
 	var upOrder []string
 	for _, s := range preview {
-		op := upOp(s.Op)
-		if op == "" {
-			continue
-		}
-		p, ok := up[s.URN]
-		if !ok {
-			p = &previewed{step: s, op: op}
-			up[s.URN] = p
+		if _, seen := up[s.URN]; !seen {
 			upOrder = append(upOrder, s.URN)
+		} else if upOp(s.Op) != "replace" {
+			continue // a replacement's own steps after it change nothing here
 		}
-		if op == "replace" {
-			p.op = "replace"
-		}
-		p.paths = append(p.paths, diffPaths(s)...)
+		up[s.URN] = s
 	}
 
-	explained := map[string][]path{} // per URN, the preview paths drift accounts for
-	for _, s := range refresh {
-		rep.Refreshed++
-		res, changes, ok := changed(s)
-		if !ok {
+	explained := map[string]map[string]bool{} // per URN, the top-level properties drift accounts for
+	recorded := map[string]bool{}
+	for _, r := range refresh {
+		if !inAWS(r.OldState) {
 			continue
 		}
-		p := up[s.URN]
-		if res.Deleted {
-			if p != nil && (p.op == "create" || p.op == "replace") {
-				res.UpOp = p.op
-				explained[s.URN] = []path{nil}
-			}
+		rep.Refreshed++
+		recorded[r.URN] = true
+		p, planned := up[r.URN]
+		if !planned {
+			continue
+		}
+		res := Resource{URN: r.URN, Type: string(r.OldState.Type), Protected: r.OldState.Protect}
+		if p.OldState == nil {
+			// The refresh found it gone; the up creates it again.
+			res.Deleted, res.UpOp = true, upOp(p.Op)
+			explained[r.URN] = map[string]bool{"*": true}
 			rep.Drifted = append(rep.Drifted, res)
 			continue
 		}
-		ignore := ignoreRules(s, p)
-		for _, pr := range changes {
-			pp := mustPath(pr.Path)
+		ignore := ignoreRules(r.OldState, p.NewState)
+		touched := map[string]bool{}
+		for _, k := range p.DiffReasons {
+			touched[k] = true
+		}
+		for _, pp := range leafDiff(comparable(r.OldState.Outputs), comparable(p.OldState.Outputs)) {
+			pr := Property{Path: pp.String(), Recorded: valueAt(r.OldState, pp), Live: valueAt(p.OldState, pp)}
 			switch {
 			case ignored(ignore, pp):
 				res.Ignored = append(res.Ignored, pr)
-			case p != nil && p.touches(pp):
-				pr.Program = programValue(p.step, pp)
-				pr.Replaces = p.op == "replace" && (p.replaces(pp) || render.ForcesReplacement(res.Type, pp.String()))
+			case upOp(p.Op) == "replace" || touched[pp[0]]:
+				pr.Program = programValue(p, pp)
+				pr.Replaces = upOp(p.Op) == "replace" && (contains(p.ReplaceReasons, pp[0]) || plan.Replaces(res.Type, pp.String()))
 				res.Reverted = append(res.Reverted, pr)
-				explained[s.URN] = append(explained[s.URN], pp)
+				if explained[r.URN] == nil {
+					explained[r.URN] = map[string]bool{}
+				}
+				explained[r.URN][pp[0]] = true
 			default:
 				res.Kept = append(res.Kept, pr)
 			}
 		}
 		if len(res.Reverted) > 0 {
-			res.UpOp = p.op
+			res.UpOp = upOp(p.Op)
 		}
 		switch {
 		case res.drifted():
@@ -143,57 +137,107 @@ func Analyze(stack string, mode Mode, refresh, preview []render.DocStep) *Report
 	}
 
 	for _, urn := range upOrder {
-		if c, ok := pending(up[urn], explained[urn]); ok {
+		if c, ok := pending(up[urn], recorded[urn], explained[urn]); ok {
 			rep.Pending = append(rep.Pending, c)
 		}
 	}
 	sort.Slice(rep.Drifted, func(i, j int) bool { return rep.Drifted[i].URN < rep.Drifted[j].URN })
 	sort.Slice(rep.Ignored, func(i, j int) bool { return rep.Ignored[i].URN < rep.Ignored[j].URN })
 	sort.Slice(rep.Pending, func(i, j int) bool { return rep.Pending[i].URN < rep.Pending[j].URN })
-	return rep
+	return rep, nil
 }
 
-// changed reads one refresh step: what AWS changed, if anything. Every
-// changed property is returned for the caller to classify.
-func changed(s render.DocStep) (Resource, []Property, bool) {
-	res := Resource{URN: s.URN, Type: stepType(s)}
-	if s.OldState != nil {
-		res.Protected = s.OldState.Protect
+// pending is a preview step's change that drift does not account for: the
+// program's own, waiting for an up.
+func pending(p Step, wasRecorded bool, explained map[string]bool) (plan.Change, bool) {
+	op := upOp(p.Op)
+	typ := stepType(p)
+	if op == "" || explained["*"] || (op != "delete" && !inAWS(p.NewState)) || (op == "delete" && !inAWS(p.OldState)) {
+		return plan.Change{}, false
 	}
-	switch s.Op {
-	case "delete":
-		res.Deleted = true
-		return res, nil, true
-	case "update":
-	default:
-		return res, nil, false // refresh, same: AWS matches the state
+	c := plan.Change{Op: op, URN: p.URN, Type: typ}
+	var rest []string
+	for _, k := range p.DiffReasons {
+		if !explained[k] {
+			rest = append(rest, k)
+		}
 	}
-	var paths []path
-	for k := range s.DetailedDiff {
-		paths = append(paths, mustPath(k))
+	if op == "update" && len(rest) == 0 {
+		return c, false
 	}
-	if len(paths) == 0 && s.OldState != nil && s.NewState != nil {
-		// A CLI that shows the refresh's states but not its diff.
-		paths = leafDiff(stateValues(s.OldState), stateValues(s.NewState))
+	if op == "create" && !wasRecorded {
+		return c, true // new in the program
 	}
-	sort.Slice(paths, func(i, j int) bool { return paths[i].String() < paths[j].String() })
-	var props []Property
-	for _, p := range paths {
-		props = append(props, Property{Path: p.String(), Recorded: valueAt(s.OldState, p), Live: valueAt(s.NewState, p)})
+	sort.Strings(rest)
+	for _, k := range rest {
+		pp := path{k}
+		var old string
+		if p.OldState != nil {
+			if v, ok := lookup(p.OldState.Inputs, pp); ok {
+				old = valueText(v)
+			}
+		}
+		c.Properties = append(c.Properties, plan.PropertyChange{Path: k, Old: old, New: programValue(p, pp),
+			Replaces: op == "replace" && (contains(p.ReplaceReasons, k) || plan.Replaces(typ, k))})
 	}
-	return res, props, len(props) > 0
+	c.Risks = risks(op, typ, p.OldState != nil && p.OldState.Protect, false)
+	return c, true
 }
 
-// stateValues are what a refresh reads: the outputs, which for a provider's
-// resource echo its inputs too; a component has inputs only.
-func stateValues(st *apitype.ResourceV3) map[string]any {
-	if st == nil {
+// comparable is a state's outputs as drift compares them: an absent value,
+// null, "" and an empty list or map are one and the same (a refresh reads a
+// tag map AWS never set as {} where the update recorded null), and a JSON
+// document in a string compares by content, not by spelling (AWS returns
+// policies with its own key order).
+func comparable(outputs map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range outputs {
+		if n := normalize(v); n != nil {
+			out[k] = n
+		}
+	}
+	return out
+}
+
+func normalize(v any) any {
+	switch x := v.(type) {
+	case nil:
 		return nil
+	case string:
+		if x == "" {
+			return nil
+		}
+		if x[0] == '{' || x[0] == '[' {
+			var doc any
+			if json.Unmarshal([]byte(x), &doc) == nil {
+				canonical, _ := json.Marshal(doc) // map keys sorted
+				return string(canonical)
+			}
+		}
+		return x
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if n := normalize(e); n != nil {
+				out[k] = n
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case []any:
+		if len(x) == 0 {
+			return nil
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	default:
+		return x
 	}
-	if len(st.Outputs) > 0 {
-		return st.Outputs
-	}
-	return st.Inputs
 }
 
 func valueAt(st *apitype.ResourceV3, p path) string {
@@ -210,7 +254,7 @@ func valueAt(st *apitype.ResourceV3, p path) string {
 }
 
 // programValue is what the up writes at a path: the program's input.
-func programValue(s render.DocStep, p path) string {
+func programValue(s Step, p path) string {
 	if s.NewState == nil {
 		return ""
 	}
@@ -220,9 +264,12 @@ func programValue(s render.DocStep, p path) string {
 	return ""
 }
 
+// unknownValue is how the engine spells a value the preview cannot know yet.
+const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
 // valueText is a value as JSON text; a value the preview cannot know yet says so.
 func valueText(v any) string {
-	if s, ok := v.(string); ok && s == render.UnknownValue {
+	if s, ok := v.(string); ok && s == unknownValue {
 		return "(known after pulumi up)"
 	}
 	b, err := json.Marshal(v)
@@ -232,66 +279,15 @@ func valueText(v any) string {
 	return string(b)
 }
 
-// diffPaths are the properties a preview step changes: its detailed diff,
-// else its top-level diff reasons; nil for the whole resource.
-func diffPaths(s render.DocStep) []path {
-	var out []path
-	for k := range s.DetailedDiff {
-		out = append(out, mustPath(k))
-	}
-	if len(out) == 0 {
-		for _, k := range s.DiffReasons {
-			out = append(out, path{k})
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, nil)
-	}
-	return out
-}
-
-// touches: the up writes the path (or replaces, creates or deletes the whole).
-func (p *previewed) touches(q path) bool {
-	if p.op != "update" {
-		return true
-	}
-	for _, pp := range p.paths {
-		if pp == nil || overlaps(pp, q) {
-			return true
-		}
-	}
-	return false
-}
-
-// replaces: the provider said this path forces the replacement.
-func (p *previewed) replaces(q path) bool {
-	for k, d := range p.step.DetailedDiff {
-		if strings.HasSuffix(d.Kind, "-replace") && overlaps(mustPath(k), q) {
-			return true
-		}
-	}
-	for _, k := range p.step.ReplaceReasons {
-		if overlaps(path{k}, q) {
-			return true
-		}
-	}
-	return false
-}
-
 // ignoreRules are the resource's ignoreChanges as the state recorded them and
 // as the program declares them now.
-func ignoreRules(s render.DocStep, p *previewed) []path {
+func ignoreRules(states ...*apitype.ResourceV3) []path {
 	var out []path
-	for _, st := range []*apitype.ResourceV3{s.OldState, s.NewState} {
+	for _, st := range states {
 		if st != nil {
 			for _, k := range st.IgnoreChanges {
 				out = append(out, mustPath(k))
 			}
-		}
-	}
-	if p != nil && p.step.NewState != nil {
-		for _, k := range p.step.NewState.IgnoreChanges {
-			out = append(out, mustPath(k))
 		}
 	}
 	return out
@@ -308,53 +304,9 @@ func ignored(rules []path, p path) bool {
 	return false
 }
 
-// pending is a preview step's change that drift does not account for: the
-// program's own, waiting for an up.
-func pending(p *previewed, explained []path) (render.Change, bool) {
-	s := p.step
-	typ := stepType(s)
-	c := render.Change{Op: p.op, URN: s.URN, Type: typ}
-	for _, e := range explained {
-		if e == nil {
-			return c, false // the up recreates what AWS lost: that is the drift's
-		}
-	}
-	var rest []path
-	for _, pp := range p.paths {
-		if pp == nil {
-			if len(explained) == 0 {
-				rest = append(rest, nil)
-			}
-			continue
-		}
-		if !anyOverlap(explained, pp) {
-			rest = append(rest, pp)
-		}
-	}
-	if len(rest) == 0 {
-		return c, false
-	}
-	sort.Slice(rest, func(i, j int) bool { return rest[i].String() < rest[j].String() })
-	for _, pp := range rest {
-		if pp == nil {
-			continue
-		}
-		var old string
-		if s.OldState != nil {
-			if v, ok := lookup(s.OldState.Inputs, pp); ok {
-				old = valueText(v)
-			}
-		}
-		c.Properties = append(c.Properties, render.PropertyChange{Path: pp.String(), Old: old,
-			New: programValue(s, pp), Replaces: p.op == "replace" && (p.replaces(pp) || render.ForcesReplacement(typ, pp.String()))})
-	}
-	c.Risks = risks(p.op, typ, s.OldState != nil && s.OldState.Protect, false)
-	return c, true
-}
-
-func anyOverlap(ps []path, q path) bool {
-	for _, p := range ps {
-		if overlaps(p, q) {
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
 			return true
 		}
 	}
@@ -364,7 +316,7 @@ func anyOverlap(ps []path, q path) bool {
 // risks are the !! lines of a change, in render -diff's words; lostInAWS is a
 // resource someone deleted outside Pulumi, whatever the up does about it.
 func risks(op, typ string, protected, lostInAWS bool) []string {
-	risk := render.ReplacementRisk(typ)
+	risk := plan.Risk(typ)
 	var out []string
 	switch {
 	case lostInAWS && risk != "":

@@ -1,56 +1,76 @@
 package drift
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Exit codes of cmd/drift, render's where they mean the same.
 const (
-	ExitNoDrift = 0 // AWS matches the last update (ignored changes aside)
-	ExitError   = 1 // an input is unreadable, or the preview it holds failed
+	ExitNoDrift = 0 // AWS matches the last update (ignored changes aside), or nothing is deployed yet
+	ExitError   = 1 // the check could not run, or its preview failed
 	ExitUsage   = 2 // bad flags
 	ExitDrift   = 3 // drift found
 )
 
-const usage = `usage: drift -stack NAME -preview FILE [-refresh FILE] [-issues FILE -issue-body FILE -decision FILE]
+const usage = `usage: drift -stack NAME [-pulumi-stack NAME] [-preview FILE] [-report FILE]
+       drift issue -stack NAME -report FILE
 
 Reports the drift of a stack: what changed in AWS since its last pulumi up, in
 render -diff's language (!! marks what replaces or deletes a live resource or
-interrupts traffic). It reads what the Pulumi CLI prints, and changes nothing:
+interrupts traffic). It changes nothing: it runs
 
-  pulumi preview --refresh --json > preview.json         (the scheduled check)
-  drift -stack staging -preview preview.json
+  pulumi preview --refresh --json --stack NAME
 
-  pulumi refresh --preview-only --json > refresh.json     (before a deploy: what
-  pulumi preview --json > preview.json                     this up changes back)
-  drift -stack staging -refresh refresh.json -preview preview.json
+(or reads that JSON from -preview) and sorts what changed in AWS into what an
+up after a refresh (pulumi up --refresh) changes back and what it leaves.
+Changes the program ignores (ignoreChanges: the autoscaled desiredCount) and
+the program's own changes waiting for an up are listed, and are not drift. A
+stack no deploy has completed on yet is not checked. With GITHUB_STEP_SUMMARY
+set the report goes to the job summary too; -report writes it as JSON (and
+checked=true to $GITHUB_OUTPUT).
 
-Changes the program ignores (ignoreChanges: the autoscaled desiredCount) and the
-program's own changes waiting for an up are listed, and are not drift.
-With -issues it also decides what to do with the stack's GitHub issue labelled
-drift: action=open|update|close|none lines go to -decision (e.g. $GITHUB_OUTPUT),
-the issue's description or closing comment to -issue-body. With
-GITHUB_STEP_SUMMARY set, the report is appended to the job summary too.
+drift issue keeps one GitHub issue per stack, labelled drift, with gh: opened
+when drift appears, its description rewritten while it lasts, closed when it is
+gone.
 
-Exit status: 0 no drift, 1 unreadable input or a failed preview, 2 bad flags,
-3 drift found.
+Exit status: 0 no drift (or nothing deployed), 1 the check could not run, 2 bad
+flags, 3 drift found.
 
 Flags:
 `
 
 var stackRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
-// Command runs cmd/drift. getenv and now come from the caller so tests can
-// set the job summary and the clock.
-func Command(args []string, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) int {
+// env is what the command reads from outside: the environment, the clock
+// and the programs it runs (pulumi, gh). Tests replace it.
+type env struct {
+	getenv func(string) string
+	now    func() time.Time
+	run    func(ctx context.Context, stdin []byte, name string, args ...string) ([]byte, error)
+}
+
+// Command runs cmd/drift.
+func Command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return command(ctx, args, stdout, stderr, env{getenv: os.Getenv, now: time.Now, run: runProgram})
+}
+
+func command(ctx context.Context, args []string, stdout, stderr io.Writer, e env) int {
+	sub := ""
+	if len(args) > 0 && args[0] == "issue" {
+		sub, args = args[0], args[1:]
+	}
 	fs := flag.NewFlagSet("drift", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -58,11 +78,9 @@ func Command(args []string, stdout, stderr io.Writer, getenv func(string) string
 		fs.PrintDefaults()
 	}
 	stack := fs.String("stack", "", "the stack `name` as its stack file spells it (staging, production); required")
-	previewFile := fs.String("preview", "", "`file` with pulumi preview --refresh --json or, with -refresh, pulumi preview --json; required")
-	refreshFile := fs.String("refresh", "", "`file` with pulumi refresh --preview-only --json: then -preview is exactly what the next plain pulumi up does")
-	issuesFile := fs.String("issues", "", "`file` with the open drift issues: gh issue list --label drift --state open --json number,title,body")
-	bodyFile := fs.String("issue-body", "", "`file` to write the issue's description (open, update) or closing comment (close) to")
-	decisionFile := fs.String("decision", "", "`file` to append the issue decision to as key=value lines, e.g. $GITHUB_OUTPUT")
+	pulumiStack := fs.String("pulumi-stack", "", "the stack as the Pulumi CLI names it, e.g. org/staging (default: -stack)")
+	previewFile := fs.String("preview", "", "read pulumi preview --refresh --json from `file` instead of running it")
+	reportFile := fs.String("report", "", "`file` for the report as JSON (drift issue reads it)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitNoDrift
@@ -76,38 +94,50 @@ func Command(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if !stackRe.MatchString(*stack) {
 		problems = append(problems, fmt.Sprintf("-stack: got %q, want a stack name such as staging: lower-case letters, digits and hyphens", *stack))
 	}
-	if *previewFile == "" {
-		problems = append(problems, "-preview: missing: the JSON of pulumi preview --refresh --json (or, with -refresh, of pulumi preview --json)")
-	}
-	if *issuesFile != "" && (*bodyFile == "" || *decisionFile == "") {
-		problems = append(problems, "-issues: needs -issue-body and -decision too, to say what to do with the issue")
-	}
-	if *issuesFile == "" && (*bodyFile != "" || *decisionFile != "") {
-		problems = append(problems, "-issue-body and -decision: need -issues, the open drift issues to decide about")
+	if sub == "issue" && *reportFile == "" {
+		problems = append(problems, "-report: missing: the file drift -report wrote")
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "drift: bad flags:\n  %s\n(drift -h explains them)\n", strings.Join(problems, "\n  "))
 		return ExitUsage
 	}
+	if *pulumiStack == "" {
+		*pulumiStack = *stack
+	}
+	ctxInfo := contextFromEnv(e.getenv, e.now())
+	if sub == "issue" {
+		if err := e.issue(ctx, *stack, *reportFile, ctxInfo, stdout); err != nil {
+			fmt.Fprintf(stderr, "drift issue: %v\n", err)
+			return ExitError
+		}
+		return ExitNoDrift
+	}
 
-	rep, err := analyzeFiles(*stack, *previewFile, *refreshFile)
+	rep, err := e.check(ctx, *stack, *pulumiStack, *previewFile, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "drift: %v\n", err)
 		return ExitError
+	}
+	if rep == nil {
+		return ExitNoDrift // nothing deployed: said so
 	}
 	if err := rep.Write(stdout); err != nil {
 		fmt.Fprintf(stderr, "drift: %v\n", err)
 		return ExitError
 	}
-	ctx := contextFromEnv(getenv, now())
-	if path := getenv("GITHUB_STEP_SUMMARY"); path != "" {
-		if err := appendFile(path, rep.Markdown(ctx)); err != nil {
+	if path := e.getenv("GITHUB_STEP_SUMMARY"); path != "" {
+		if err := appendFile(path, rep.Markdown(ctxInfo)); err != nil {
 			fmt.Fprintf(stderr, "drift: job summary: %v\n", err)
 			return ExitError
 		}
 	}
-	if *issuesFile != "" {
-		if err := decideIssue(rep, ctx, *issuesFile, *bodyFile, *decisionFile); err != nil {
+	if *reportFile != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		err := os.WriteFile(*reportFile, b, 0o644)
+		if path := e.getenv("GITHUB_OUTPUT"); err == nil && path != "" {
+			err = appendFile(path, "checked=true\n") // the issue step's cue: a report to act on
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "drift: %v\n", err)
 			return ExitError
 		}
@@ -118,63 +148,148 @@ func Command(args []string, stdout, stderr io.Writer, getenv func(string) string
 	return ExitNoDrift
 }
 
-// analyzeFiles reads one combined document, or a refresh and a plain preview.
-func analyzeFiles(stack, previewFile, refreshFile string) (*Report, error) {
-	preview, err := readFile(previewFile)
-	if err != nil {
-		return nil, err
-	}
-	if refreshFile == "" {
-		refresh, steps, err := splitCombined(preview.Steps)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", previewFile, err)
+// check reads the stack's refresh-then-preview and analyzes it. A nil report
+// is a stack no deploy has completed on: nothing to compare with.
+func (e env) check(ctx context.Context, stack, pulumiStack, previewFile string, stdout io.Writer) (*Report, error) {
+	var b []byte
+	name := previewFile
+	if previewFile != "" {
+		var err error
+		if b, err = os.ReadFile(previewFile); err != nil {
+			return nil, err
 		}
-		return Analyze(stack, AfterRefresh, refresh, steps), nil
+	} else {
+		out, err := e.run(ctx, nil, "pulumi", "stack", "output", "--json", "--non-interactive", "--stack", pulumiStack)
+		var outputs map[string]any
+		if err != nil || json.Unmarshal(out, &outputs) != nil || outputs["deploymentState"] != "deployed" {
+			fmt.Fprintf(stdout, "Not checked: stack %s has no completed deploy yet (pulumi stack output: %s); the first deploy creates it.\n",
+				pulumiStack, firstLine(out, err))
+			return nil, nil
+		}
+		name = "pulumi preview --refresh --json"
+		if b, err = e.run(ctx, nil, "pulumi", "preview", "--refresh", "--json", "--non-interactive", "--stack", pulumiStack); err != nil {
+			if _, why := readDocument(name, b); why != nil {
+				return nil, why // the preview's own errors say more than its exit status
+			}
+			return nil, fmt.Errorf("%s failed: %v", name, err)
+		}
 	}
-	refreshDoc, err := readFile(refreshFile)
+	doc, err := readDocument(name, b)
 	if err != nil {
 		return nil, err
 	}
-	refresh, err := refreshSteps(refreshDoc)
+	rep, err := Analyze(stack, doc)
 	if err != nil {
-		return nil, fmt.Errorf("-refresh %s: %v", refreshFile, err)
+		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	steps, err := previewSteps(preview)
-	if err != nil {
-		return nil, fmt.Errorf("-preview %s: %v", previewFile, err)
+	if rep.Refreshed > 0 && rep.deletedAll() {
+		return nil, fmt.Errorf("every one of the %d resources of %s is missing in AWS: is the check's role in the stack's account "+
+			"(with production in another account, the variable PRODUCTION_DRIFT_ROLE_ARN)?", rep.Refreshed, pulumiStack)
 	}
-	return Analyze(stack, ThisUp, refresh, steps), nil
+	return rep, nil
 }
 
-func readFile(name string) (*Document, error) {
-	b, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
+// deletedAll: the refresh found none of the stack's resources.
+func (r *Report) deletedAll() bool {
+	n := 0
+	for _, res := range r.Drifted {
+		if res.Deleted {
+			n++
+		}
 	}
-	return readDocument(name, b)
+	return n == r.Refreshed
 }
 
-func decideIssue(rep *Report, ctx Context, issuesFile, bodyFile, decisionFile string) error {
-	b, err := os.ReadFile(issuesFile)
+// issue opens, updates or closes the stack's drift issue with gh.
+func (e env) issue(ctx context.Context, stack, reportFile string, c Context, stdout io.Writer) error {
+	b, err := os.ReadFile(reportFile)
+	if err != nil {
+		return err
+	}
+	var rep Report
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Stack != stack {
+		return fmt.Errorf("%s: not drift's report of stack %s (%v)", reportFile, stack, err)
+	}
+	repo := e.getenv("GITHUB_REPOSITORY")
+	if repo == "" {
+		return errors.New("GITHUB_REPOSITORY is not set: the repository whose issues to keep")
+	}
+	gh := func(stdin []byte, args ...string) ([]byte, error) {
+		out, err := e.run(ctx, stdin, "gh", append(args, "--repo", repo)...)
+		if err != nil {
+			return nil, fmt.Errorf("gh %s: %v: %s", args[0]+" "+args[1], err, bytes.TrimSpace(out))
+		}
+		return out, nil
+	}
+	out, err := gh(nil, "issue", "list", "--label", Label, "--state", "open", "--limit", "100", "--json", "number,title,body")
 	if err != nil {
 		return err
 	}
 	var open []Issue
-	if err := json.Unmarshal(b, &open); err != nil {
-		return fmt.Errorf("-issues %s: want the JSON array of gh issue list --json number,title,body: %v", issuesFile, err)
+	if err := json.Unmarshal(out, &open); err != nil {
+		return fmt.Errorf("gh issue list: %v", err)
 	}
-	d := Decide(rep, open)
-	body := ""
+	d := Decide(&rep, open)
+	fmt.Fprintf(stdout, "drift issue of %s: %s\n", stack, d.Action)
 	switch d.Action {
-	case ActionOpen, ActionUpdate:
-		body = rep.Markdown(ctx)
-	case ActionClose:
-		body = rep.ClosingComment(ctx)
-	}
-	if err := os.WriteFile(bodyFile, []byte(body), 0o644); err != nil {
+	case ActionOpen:
+		if _, err := gh(nil, "label", "create", Label, "--color", "B60205", "--force",
+			"--description", "A stack changed outside Pulumi (drift.yml)"); err != nil {
+			return err
+		}
+		_, err = gh([]byte(rep.Markdown(c)), "issue", "create", "--title", d.Title, "--label", Label, "--body-file", "-")
 		return err
+	case ActionUpdate:
+		if _, err := gh([]byte(rep.Markdown(c)), "issue", "edit", strconv.Itoa(d.Number), "--body-file", "-"); err != nil {
+			return err
+		}
+		if d.Changed {
+			msg := fmt.Sprintf("The drift of %s changed: the description shows it now.", stack)
+			if c.RunURL != "" {
+				msg = fmt.Sprintf("The drift of %s changed: the description shows it now (%s).", stack, c.RunURL)
+			}
+			if _, err := gh(nil, "issue", "comment", strconv.Itoa(d.Number), "--body", msg); err != nil {
+				return err
+			}
+		}
+		for _, n := range d.Close {
+			if _, err := gh(nil, "issue", "close", strconv.Itoa(n), "--reason", "not planned", "--comment", fmt.Sprintf("Duplicate of #%d.", d.Number)); err != nil {
+				return err
+			}
+		}
+	case ActionClose:
+		for _, n := range d.Close {
+			if _, err := gh(nil, "issue", "close", strconv.Itoa(n), "--reason", "completed", "--comment", rep.ClosingComment(c)); err != nil {
+				return err
+			}
+		}
 	}
-	return appendFile(decisionFile, d.Lines())
+	return nil
+}
+
+// runProgram runs a program and returns its standard output; its standard
+// error goes to ours, so the CLI's own messages reach the log.
+func runProgram(ctx context.Context, stdin []byte, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Stderr = os.Stderr
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	return cmd.Output()
+}
+
+func firstLine(out []byte, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	s := strings.TrimSpace(string(out))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	return s
 }
 
 func appendFile(name, text string) error {

@@ -2,7 +2,9 @@ package drift
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,148 +14,184 @@ import (
 
 var checked = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
 
+// fakeCLI answers pulumi and gh as the real ones would, from canned output,
+// and records every call.
+type fakeCLI struct {
+	outputs, preview []byte
+	issues           []Issue
+	calls            []string
+	stdin            map[string]string
+}
+
+func (f *fakeCLI) run(_ context.Context, stdin []byte, name string, args ...string) ([]byte, error) {
+	call := name + " " + strings.Join(args, " ")
+	f.calls = append(f.calls, call)
+	if stdin != nil {
+		f.stdin[call] = string(stdin)
+	}
+	switch {
+	case strings.HasPrefix(call, "pulumi stack output"):
+		if f.outputs == nil {
+			return []byte("error: no stack named 'staging' found"), errors.New("exit status 255")
+		}
+		return f.outputs, nil
+	case strings.HasPrefix(call, "pulumi preview --refresh --json"):
+		return f.preview, nil
+	case strings.HasPrefix(call, "gh issue list"):
+		return json.Marshal(f.issues)
+	case strings.HasPrefix(call, "gh "):
+		return nil, nil
+	}
+	return nil, errors.New("unexpected call " + call)
+}
+
 // runDrift runs the command as the workflow does, in a GitHub Actions
 // environment whose job summary is a temporary file.
-func runDrift(t *testing.T, args ...string) (stdout, stderr, summary string, code int) {
+func runDrift(t *testing.T, cli *fakeCLI, args ...string) (stdout, stderr, summary string, code int) {
 	t.Helper()
 	dir := t.TempDir()
-	env := map[string]string{
+	vars := map[string]string{
 		"GITHUB_STEP_SUMMARY": filepath.Join(dir, "summary.md"), "GITHUB_SERVER_URL": "https://github.com",
 		"GITHUB_REPOSITORY": "acme/webservice", "GITHUB_RUN_ID": "7001", "GITHUB_SHA": "3f2c1a9",
 	}
+	if cli.stdin == nil {
+		cli.stdin = map[string]string{}
+	}
 	var out, errb bytes.Buffer
-	code = Command(args, &out, &errb, func(k string) string { return env[k] }, func() time.Time { return checked })
-	b, _ := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
+	code = command(context.Background(), args, &out, &errb, env{getenv: func(k string) string { return vars[k] },
+		now: func() time.Time { return checked }, run: cli.run})
+	b, _ := os.ReadFile(vars["GITHUB_STEP_SUMMARY"])
 	return out.String(), errb.String(), string(b), code
 }
 
-func fixture(name string) string { return filepath.Join("testdata", name) }
+var deployed = []byte(`{"deploymentState": "deployed", "imageTag": "3f2c1a9"}`)
 
-// issuesFile writes what `gh issue list --label drift --state open --json
-// number,title,body` prints.
-func issuesFile(t *testing.T, issues ...Issue) string {
-	t.Helper()
-	if issues == nil {
-		issues = []Issue{}
-	}
-	b, err := json.Marshal(issues)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(t.TempDir(), "issues.json")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func TestDriftExitsThreeAndWritesTheJobSummary(t *testing.T) {
-	stdout, stderr, summary, code := runDrift(t, "-stack", "staging", "-preview", fixture("staging-drift.preview-refresh.json"))
+func TestDriftRunsTheRefreshingPreviewAndExitsThree(t *testing.T) {
+	cli := &fakeCLI{outputs: deployed, preview: fixtureBytes(t, "staging-drift.preview-refresh.json")}
+	report := filepath.Join(t.TempDir(), "report.json")
+	stdout, stderr, summary, code := runDrift(t, cli, "-stack", "staging", "-pulumi-stack", "acme/staging", "-report", report)
 	if code != ExitDrift {
-		t.Fatalf("exit %d, want %d\n%s%s", code, ExitDrift, stdout, stderr)
+		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "desiredCount: 4 => 2") {
-		t.Errorf("stdout:\n%s", stdout)
+	if want := "pulumi preview --refresh --json --non-interactive --stack acme/staging"; !strings.Contains(strings.Join(cli.calls, "\n"), want) {
+		t.Errorf("calls %q, want %q", cli.calls, want)
 	}
-	for _, want := range []string{"### Drift in stack `staging`",
-		"Checked 2026-11-26T06:00:00Z by [this run](https://github.com/acme/webservice/actions/runs/7001).",
-		"```text\nDrift in stack \"staging\"", "      " + ruleDeleted,
-		"[the runbook, \"Drift found\"](https://github.com/acme/webservice/blob/3f2c1a9/docs/runbook.md#drift-found)",
-		"<!-- webservice-drift stack=staging fingerprint="} {
-		if !strings.Contains(summary, want) {
-			t.Errorf("job summary lacks %q:\n%s", want, summary)
+	for _, c := range cli.calls { // read-only: it never writes the stack or its state
+		if !strings.HasPrefix(c, "pulumi stack output --json") && !strings.HasPrefix(c, "pulumi preview --refresh --json") {
+			t.Errorf("drift ran %q", c)
 		}
+	}
+	if !strings.Contains(stdout, "Drift in stack") || !strings.Contains(summary, "### Drift in stack `staging`") ||
+		!strings.Contains(summary, "https://github.com/acme/webservice/actions/runs/7001") {
+		t.Errorf("stdout:\n%s\nsummary:\n%s", stdout, summary)
+	}
+	var rep Report
+	if b, err := os.ReadFile(report); err != nil || json.Unmarshal(b, &rep) != nil || len(rep.Drifted) != 2 {
+		t.Errorf("report file: %v, %+v", err, rep)
 	}
 }
 
 func TestNoDriftExitsZero(t *testing.T) {
-	for _, c := range []struct{ stack, file string }{
-		{"staging", "staging-no-drift.preview-refresh.json"},
-		{"production", "production-scaled.preview-refresh.json"},
-	} {
-		stdout, stderr, summary, code := runDrift(t, "-stack", c.stack, "-preview", fixture(c.file))
-		if code != ExitNoDrift {
-			t.Errorf("%s: exit %d, want 0\n%s%s", c.file, code, stdout, stderr)
+	cli := &fakeCLI{outputs: deployed, preview: fixtureBytes(t, "staging-no-drift.preview-refresh.json")}
+	if _, stderr, summary, code := runDrift(t, cli, "-stack", "staging"); code != ExitNoDrift || !strings.Contains(summary, "No drift") {
+		t.Fatalf("exit %d, stderr %s, summary %s", code, stderr, summary)
+	}
+	// The same from a file, without running pulumi.
+	if _, stderr, _, code := runDrift(t, &fakeCLI{}, "-stack", "staging", "-preview", fixture(t, "staging-no-drift.preview-refresh.json")); code != ExitNoDrift {
+		t.Fatalf("-preview: exit %d, %s", code, stderr)
+	}
+}
+
+// A stack no deploy has completed on (not initialised, or awaiting its first
+// image) has nothing to compare: the scheduled check says so and passes.
+func TestAStackNotDeployedYetIsNotChecked(t *testing.T) {
+	for name, outputs := range map[string][]byte{"no stack": nil, "awaiting its image": []byte(`{"deploymentState": "awaiting-image"}`)} {
+		cli := &fakeCLI{outputs: outputs}
+		stdout, _, _, code := runDrift(t, cli, "-stack", "staging")
+		if code != ExitNoDrift || !strings.Contains(stdout, "Not checked: stack staging has no completed deploy yet") {
+			t.Errorf("%s: exit %d, stdout %q", name, code, stdout)
 		}
-		if !strings.Contains(summary, "### No drift in stack `"+c.stack+"`") || strings.Contains(summary, "runbook") {
-			t.Errorf("%s: summary:\n%s", c.file, summary)
+		for _, c := range cli.calls {
+			if strings.HasPrefix(c, "pulumi preview") {
+				t.Errorf("%s: ran %s", name, c)
+			}
 		}
+	}
+}
+
+// Read with a role of another account, every resource looks deleted: that is
+// a wrong role, not drift.
+func TestEveryResourceGoneIsTheWrongAccountNotDrift(t *testing.T) {
+	d := document(t, "staging-drift.preview-refresh.json")
+	var steps []Step
+	for _, s := range d.Steps {
+		if s.Op == "refresh" || !inAWS(s.NewState) {
+			steps = append(steps, s)
+			continue
+		}
+	}
+	for _, s := range d.Steps {
+		if s.Op == "refresh" && inAWS(s.OldState) {
+			steps = append(steps, Step{Op: "create", URN: s.URN, NewState: s.OldState})
+		}
+	}
+	b, _ := json.Marshal(Document{Steps: steps})
+	_, stderr, _, code := runDrift(t, &fakeCLI{outputs: deployed, preview: b}, "-stack", "production")
+	if code != ExitError || !strings.Contains(stderr, "PRODUCTION_DRIFT_ROLE_ARN") {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
 	}
 }
 
 func TestTheIssueIsOpenedUpdatedAndClosed(t *testing.T) {
-	dir := t.TempDir()
-	body, decision := filepath.Join(dir, "body.md"), filepath.Join(dir, "out")
-	decide := func(file string, issues ...Issue) (string, string, int) {
-		t.Helper()
-		_ = os.Remove(decision)
-		_, stderr, _, code := runDrift(t, "-stack", "staging", "-preview", fixture(file), "-issues", issuesFile(t, issues...),
-			"-issue-body", body, "-decision", decision)
-		if stderr != "" {
-			t.Fatalf("stderr: %s", stderr)
+	report := filepath.Join(t.TempDir(), "report.json")
+	runDrift(t, &fakeCLI{outputs: deployed, preview: fixtureBytes(t, "staging-drift.preview-refresh.json")}, "-stack", "staging", "-report", report)
+
+	open := &fakeCLI{}
+	if _, stderr, _, code := runDrift(t, open, "issue", "-stack", "staging", "-report", report); code != 0 {
+		t.Fatalf("open: exit %d %s", code, stderr)
+	}
+	var created string
+	for _, c := range open.calls {
+		if strings.HasPrefix(c, "gh issue create --title Drift in stack staging --label drift --body-file - --repo acme/webservice") {
+			created = open.stdin[c]
 		}
-		d, _ := os.ReadFile(decision)
-		b, _ := os.ReadFile(body)
-		return string(d), string(b), code
+	}
+	if !strings.Contains(created, "<!-- webservice-drift stack=staging fingerprint=") {
+		t.Fatalf("no issue created: %q", open.calls)
 	}
 
-	// Drift and no issue: open one, described by the report.
-	d, b, code := decide("staging-drift.preview-refresh.json")
-	if code != ExitDrift || d != "action=open\nissue=\nclose=\ntitle=Drift in stack staging\nchanged=false\n" {
-		t.Fatalf("exit %d, decision:\n%s", code, d)
+	var rep Report
+	b, _ := os.ReadFile(report)
+	_ = json.Unmarshal(b, &rep)
+	mine := Issue{Number: 41, Title: "Drift in stack staging", Body: created}
+	dup := Issue{Number: 42, Body: created}
+	update := &fakeCLI{issues: []Issue{mine, dup, {Number: 7, Body: "<!-- webservice-drift stack=production fingerprint=abc -->"}}}
+	runDrift(t, update, "issue", "-stack", "staging", "-report", report)
+	if got := strings.Join(update.calls, "\n"); !strings.Contains(got, "gh issue edit 41 --body-file -") ||
+		!strings.Contains(got, "gh issue close 42 --reason not planned --comment Duplicate of #41.") || strings.Contains(got, "comment 41") ||
+		strings.Contains(got, " 7 ") {
+		t.Errorf("update calls:\n%s", got)
 	}
-	if !strings.Contains(b, "desiredCount: 4 => 2") || !strings.Contains(b, "<!-- webservice-drift stack=staging fingerprint=") {
-		t.Fatalf("issue body:\n%s", b)
-	}
-	opened := Issue{Number: 41, Title: "Drift in stack staging (renamed by someone)", Body: b}
-	other := Issue{Number: 40, Title: "Drift in stack production", Body: strings.ReplaceAll(b, "stack=staging", "stack=production")}
 
-	// The same drift next time: rewrite the description, no comment.
-	d, _, _ = decide("staging-drift.preview-refresh.json", other, opened)
-	if d != "action=update\nissue=41\nclose=\ntitle=\nchanged=false\n" {
-		t.Errorf("same drift again:\n%s", d)
-	}
-	// Other drift under an older description: update and say it changed;
-	// a duplicate of the stack's issue is closed.
-	older := Issue{Number: 38, Body: "Old report\n<!-- webservice-drift stack=staging fingerprint=0123456789ab -->\n"}
-	d, _, _ = decide("staging-drift.preview-refresh.json", opened, older)
-	if d != "action=update\nissue=38\nclose=41\ntitle=\nchanged=true\n" {
-		t.Errorf("changed drift with a duplicate:\n%s", d)
-	}
-	// Drift gone: close the stack's issues, never another stack's.
-	d, b, code = decide("staging-no-drift.preview-refresh.json", other, opened)
-	if code != ExitNoDrift || d != "action=close\nissue=\nclose=41\ntitle=\nchanged=false\n" {
-		t.Errorf("exit %d, drift gone:\n%s", code, d)
-	}
-	if !strings.HasPrefix(b, "No drift in stack `staging` at 2026-11-26T06:00:00Z ([run](https://github.com/acme/webservice/actions/runs/7001))") {
-		t.Errorf("closing comment: %s", b)
-	}
-	// No drift, no issue: nothing to do.
-	if d, _, _ = decide("staging-no-drift.preview-refresh.json", other); d != "action=none\nissue=\nclose=\ntitle=\nchanged=false\n" {
-		t.Errorf("nothing to do:\n%s", d)
+	clean := filepath.Join(t.TempDir(), "clean.json")
+	runDrift(t, &fakeCLI{outputs: deployed, preview: fixtureBytes(t, "staging-no-drift.preview-refresh.json")}, "-stack", "staging", "-report", clean)
+	closing := &fakeCLI{issues: []Issue{mine}}
+	runDrift(t, closing, "issue", "-stack", "staging", "-report", clean)
+	if got := strings.Join(closing.calls, "\n"); !strings.Contains(got, "gh issue close 41 --reason completed --comment No drift in stack `staging`") {
+		t.Errorf("close calls:\n%s", got)
 	}
 }
 
 func TestBadFlagsNameTheFlagAndWhatIsAllowed(t *testing.T) {
-	cases := []struct {
-		args []string
-		want string
-		code int
-	}{
-		{[]string{"-preview", "p.json"}, `-stack: got "", want a stack name such as staging`, ExitUsage},
-		{[]string{"-stack", "Staging", "-preview", "p.json"}, `-stack: got "Staging"`, ExitUsage},
-		{[]string{"-stack", "staging"}, "-preview: missing", ExitUsage},
-		{[]string{"-stack", "staging", "-preview", "p.json", "-issues", "i.json"}, "-issues: needs -issue-body and -decision", ExitUsage},
-		{[]string{"-stack", "staging", "-preview", "p.json", "-decision", "out"}, "-issue-body and -decision: need -issues", ExitUsage},
-		{[]string{"-stack", "staging", "-preview", "p.json", "extra"}, `unexpected argument "extra"`, ExitUsage},
-		{[]string{"-stack", "staging", "-previw", "p.json"}, "flag provided but not defined: -previw", ExitUsage},
-		{[]string{"-stack", "staging", "-preview", filepath.Join("testdata", "missing.json")}, "missing.json: no such file", ExitError},
-		{[]string{"-h"}, "Exit status: 0 no drift, 1 unreadable input or a failed preview, 2 bad flags,\n3 drift found.", ExitNoDrift},
-	}
-	for _, c := range cases {
-		_, stderr, _, code := runDrift(t, c.args...)
-		if code != c.code || !strings.Contains(stderr, c.want) {
-			t.Errorf("drift %v: exit %d, want %d with %q; stderr:\n%s", c.args, code, c.code, c.want, stderr)
+	for args, want := range map[string]string{
+		"-stack Staging":          `-stack: got "Staging", want a stack name`,
+		"-stack staging extra":    `unexpected argument "extra"`,
+		"issue -stack staging":    "-report: missing",
+		"-stack staging -nonsuch": "flag provided but not defined: -nonsuch",
+	} {
+		_, stderr, _, code := runDrift(t, &fakeCLI{}, strings.Fields(args)...)
+		if code != ExitUsage || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, stderr %q, want %q", args, code, stderr, want)
 		}
 	}
 }

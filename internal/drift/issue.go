@@ -98,20 +98,6 @@ func Decide(r *Report, open []Issue) Decision {
 	return Decision{Action: ActionNone}
 }
 
-// Lines are the decision as key=value lines for $GITHUB_OUTPUT.
-func (d Decision) Lines() string {
-	var closeList []string
-	for _, n := range d.Close {
-		closeList = append(closeList, fmt.Sprint(n))
-	}
-	number := ""
-	if d.Number > 0 {
-		number = fmt.Sprint(d.Number)
-	}
-	return fmt.Sprintf("action=%s\nissue=%s\nclose=%s\ntitle=%s\nchanged=%t\n",
-		d.Action, number, strings.Join(closeList, " "), d.Title, d.Changed)
-}
-
 // Context is where and when the check ran, for the markdown.
 type Context struct {
 	RunURL     string // the workflow run, "" outside Actions

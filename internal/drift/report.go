@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/example/webservice/internal/render"
+	"github.com/example/webservice/internal/plan"
 )
 
 // maxValue caps a value in the report: a policy document or a container
@@ -30,16 +30,16 @@ func orNone(s string) string {
 
 // reverted are the drifted resources the up changes back, as render -diff
 // prints a change: live value => the program's, with its !! marks.
-func (r *Report) reverted() *render.Diff {
-	d := &render.Diff{}
+func (r *Report) reverted() *plan.Diff {
+	d := &plan.Diff{}
 	for _, res := range r.Drifted {
 		if res.UpOp == "" {
 			continue
 		}
-		c := render.Change{Op: res.UpOp, URN: res.URN, Type: res.Type,
+		c := plan.Change{Op: res.UpOp, URN: res.URN, Type: res.Type,
 			Risks: risks(res.UpOp, res.Type, res.Protected, res.Deleted)}
 		for _, p := range res.Reverted {
-			c.Properties = append(c.Properties, render.PropertyChange{Path: p.Path, Old: short(p.Live),
+			c.Properties = append(c.Properties, plan.PropertyChange{Path: p.Path, Old: short(p.Live),
 				New: short(p.Program), Replaces: p.Replaces})
 		}
 		d.Changes = append(d.Changes, c)
@@ -62,12 +62,8 @@ func (r *Report) Write(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString(r.Summary() + "\n")
 	if d := r.reverted(); len(d.Changes) > 0 {
-		if r.Mode == ThisUp {
-			b.WriteString("\nThis deploy's pulumi up changes these back (live value => the program's):\n")
-		} else {
-			b.WriteString("\nAn up after a refresh (pulumi up --refresh) changes these back (live value => the program's):\n")
-		}
-		if err := render.WriteDiff(&b, d); err != nil {
+		b.WriteString("\nAn up after a refresh (pulumi up --refresh) changes these back (live value => the program's):\n")
+		if err := plan.WriteDiff(&b, d); err != nil {
 			return err
 		}
 	}
@@ -78,13 +74,8 @@ func (r *Report) Write(w io.Writer) error {
 		}
 	}
 	if len(kept) > 0 {
-		if r.Mode == ThisUp {
-			b.WriteString("\nChanged in AWS and left as they are by this pulumi up (it does not refresh, and its plan " +
-				"does not touch them; recorded => live):\n")
-		} else {
-			b.WriteString("\nChanged in AWS and left as they are by an up (the program does not set them; " +
-				"recorded => live):\n")
-		}
+		b.WriteString("\nChanged in AWS and left as they are by an up (the program does not set them; " +
+			"recorded => live):\n")
 		for _, res := range kept {
 			fmt.Fprintf(&b, "  drift %s\n", res.URN)
 			if res.Deleted {
@@ -109,14 +100,14 @@ func (r *Report) Write(w io.Writer) error {
 	}
 	if len(r.Pending) > 0 {
 		b.WriteString("\nNot drift: the program's own changes, waiting for an up:\n")
-		pending := &render.Diff{}
+		pending := &plan.Diff{}
 		for _, c := range r.Pending {
 			for i := range c.Properties {
 				c.Properties[i].Old, c.Properties[i].New = short(c.Properties[i].Old), short(c.Properties[i].New)
 			}
 			pending.Changes = append(pending.Changes, c)
 		}
-		if err := render.WriteDiff(&b, pending); err != nil {
+		if err := plan.WriteDiff(&b, pending); err != nil {
 			return err
 		}
 	}
