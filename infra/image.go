@@ -24,8 +24,9 @@ type Image struct {
 
 // previousImage is what the stack's last deploy recorded in its outputs.
 type previousImage struct {
-	URI string
-	Tag string
+	URI         string
+	Tag         string
+	PreviousTag string // the release before it (previousImageTag)
 }
 
 // readPreviousImage reads this stack's own outputs from its last checkpoint. It
@@ -60,13 +61,17 @@ func readPreviousImage(ctx *pulumi.Context) (*previousImage, error) {
 	if err != nil {
 		return nil, err
 	}
+	before, err := read(OutputPreviousImageTag) // "" from a stack of contract 1.1
+	if err != nil {
+		return nil, err
+	}
 	if uri == "" && state == StateAwaitingImage {
 		return nil, errAwaitingImage
 	}
 	if uri == "" {
 		return nil, nil
 	}
-	return &previousImage{URI: uri, Tag: tag}, nil
+	return &previousImage{URI: uri, Tag: tag, PreviousTag: before}, nil
 }
 
 // resolveImage reads what the stack runs now, before any resource exists: the
@@ -133,12 +138,20 @@ func newImage(cfg *Config, repositoryURL pulumi.StringOutput, prev *previousImag
 }
 
 // protectedTags are the image tags the lifecycle policy must never expire: the
-// release running now (the circuit breaker rolls back to it, and scale-out pulls
-// it) and the one this update deploys. A release known only by its digest has
+// release this update runs, and the one before it (the circuit breaker's
+// rollback target while a deploy is under way, and the release a rollback
+// returns to). An update that deploys a new release names it and the running
+// one; an update that keeps the image keeps the pair the last deploy named, so
+// only a deploy rewrites the policy (which replaces it: the provider cannot
+// update a lifecycle policy in place). A release known only by its digest has
 // no tag to protect.
 func protectedTags(cfg *Config, prev *previousImage) []string {
+	current := cfg.ImageTag
+	if current == "" && prev != nil && cfg.ImageDigest == "" {
+		current = prev.Tag
+	}
 	var tags []string
-	for _, t := range []string{prevTag(prev), cfg.ImageTag} {
+	for _, t := range []string{previousTag(cfg, prev), current} {
 		if t != "" && imageTagRe.MatchString(t) && !slices.Contains(tags, t) {
 			tags = append(tags, t)
 		}
@@ -146,9 +159,14 @@ func protectedTags(cfg *Config, prev *previousImage) []string {
 	return tags
 }
 
-func prevTag(prev *previousImage) string {
-	if prev == nil {
+// previousTag is the release before the one this update runs: the running
+// one when this update deploys another, else the one the last deploy named.
+func previousTag(cfg *Config, prev *previousImage) string {
+	switch {
+	case prev == nil:
 		return ""
+	case cfg.ImageTag != "" && cfg.ImageTag != prev.Tag, cfg.ImageTag == "" && cfg.ImageDigest != "":
+		return prev.Tag
 	}
-	return prev.Tag
+	return prev.PreviousTag
 }

@@ -12,7 +12,7 @@ import (
 // tests/ checks both stacks export exactly OutputContract.
 
 // ContractVersion is exported as contractVersion. Bump the major on a breaking change.
-const ContractVersion = "1.1"
+const ContractVersion = "1.2"
 
 // Output names.
 const (
@@ -36,6 +36,7 @@ const (
 	OutputContainerName          = "containerName"
 	OutputImage                  = "image"
 	OutputImageTag               = "imageTag"
+	OutputPreviousImageTag       = "previousImageTag"
 	OutputECRRepositoryURL       = "ecrRepositoryUrl"
 	OutputECRRepositoryName      = "ecrRepositoryName"
 	OutputECRRepositoryArn       = "ecrRepositoryArn"
@@ -87,6 +88,7 @@ var OutputContract = []OutputSpec{
 	{OutputContainerName, "name of the app container in the task definition"},
 	{OutputImage, "image the service runs: repository URL with :tag or @sha256 digest"},
 	{OutputImageTag, "release label of that image (the tag, or the digest when no tag was given)"},
+	{OutputPreviousImageTag, `release the stack ran before imageTag, kept from ECR expiry with it (a rollback target); "" until a second release`},
 	{OutputECRRepositoryURL, "ECR repository URL to push this stack's images to"},
 	{OutputECRRepositoryName, "ECR repository name"},
 	{OutputECRRepositoryArn, "ECR repository ARN (scope CI push permissions to it)"},

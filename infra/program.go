@@ -111,6 +111,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (Outputs, error) {
 		OutputContainerName:          pulumi.String(ContainerName).ToStringOutput(),
 		OutputImage:                  img.URI,
 		OutputImageTag:               pulumi.String(img.Tag).ToStringOutput(),
+		OutputPreviousImageTag:       pulumi.String(previousTag(cfg, prev)).ToStringOutput(),
 		OutputECRRepositoryURL:       reg.Repository.RepositoryUrl,
 		OutputECRRepositoryName:      reg.Repository.Name,
 		OutputECRRepositoryArn:       reg.Repository.Arn,
