@@ -91,7 +91,7 @@ func TestEachRoleTrustsExactlyOneSubjectWithExactAudience(t *testing.T) {
 	}
 	want := map[string]string{
 		"preview":           "repo:acme/webservice:pull_request",
-		"deploy-staging":    "repo:acme/webservice:ref:refs/heads/main",
+		"deploy-staging":    "repo:acme/webservice:environment:staging",
 		"deploy-production": "repo:acme/webservice:environment:production",
 		"drift":             "repo:acme/webservice:environment:drift",
 	}
@@ -122,7 +122,7 @@ func TestSubjectPrefixComesFromConfig(t *testing.T) {
 	r := mustBootstrap(t, map[string]string{"subjectPrefix": "repository_owner_id:1234:repository_id:5678"})
 	st := policyStatements(t, str(t, roleNamed(t, r, "deploy-staging").Inputs, "assumeRolePolicy"))
 	sub := st[0]["Condition"].(map[string]any)["StringEquals"].(map[string]any)["token.actions.githubusercontent.com:sub"]
-	if sub != "repository_owner_id:1234:repository_id:5678:ref:refs/heads/main" {
+	if sub != "repository_owner_id:1234:repository_id:5678:environment:staging" {
 		t.Fatalf("sub = %v", sub)
 	}
 }

@@ -138,10 +138,7 @@ func wildcardTag(pattern, tag string) bool {
 // deployOver renders a deploy of newTag onto a stack that runs runningTag.
 func deployOver(t *testing.T, stack, runningTag, newTag string) *offline.Result {
 	t.Helper()
-	ov := map[string]string{"imageTag": newTag}
-	if stack == "production" {
-		ov["certificateArn"] = testCertificateArn
-	}
+	ov := withSite(stack, map[string]string{"imageTag": newTag})
 	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov, Previous: map[string]any{
 		infra.OutputImage:    "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-" + stack + ":" + runningTag,
 		infra.OutputImageTag: runningTag,
@@ -212,7 +209,7 @@ func TestLifecyclePolicyNeverExpiresTheRollbackTargetNorTheNewRelease(t *testing
 }
 
 func TestLifecyclePolicyProtectsTheRunningReleaseWhenTheImageIsKept(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Previous: map[string]any{
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: siteConfig("staging"), Previous: map[string]any{
 		infra.OutputImage: "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:v41", infra.OutputImageTag: "v41",
 	}})
 	if err != nil {

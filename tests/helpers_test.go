@@ -39,14 +39,11 @@ var (
 )
 
 // deploy runs a stack as `pulumi up -s stack -c webservice:imageTag=deployTag`
-// would (production with testCertificateArn), plus overrides. Results are cached per argument set: the program is
+// would (with the site settings, siteConfig), plus overrides. Results are cached per argument set: the program is
 // deterministic and each run costs ~100 ms.
 func deploy(t *testing.T, stack string, overrides ...string) *offline.Result {
 	t.Helper()
-	ov := map[string]string{"imageTag": deployTag}
-	if stack == "production" {
-		ov["certificateArn"] = testCertificateArn
-	}
+	ov := withSite(stack, map[string]string{"imageTag": deployTag})
 	for _, kv := range overrides {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {

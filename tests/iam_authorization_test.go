@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -318,63 +317,6 @@ func deployRole(t *testing.T, b *offline.Result, stack string) []authz.Policy {
 	return policies
 }
 
-// TestDeployRoleMayMakeThePipelinesAWSCalls derives every `aws <service>
-// <operation>` the deploy action runs (besides pulumi up and verify) and
-// evaluates it against each stack's deploy role on the stack's repository: a
-// pipeline call the role may not make fails a deploy as surely as a provider's.
-func TestDeployRoleMayMakeThePipelinesAWSCalls(t *testing.T) {
-	steps, _ := actionSteps(t)
-	cli := regexp.MustCompile(`(?m)(?:^|[\s$(|;&])aws ([a-z0-9]+) ([a-z][a-z-]+)`)
-	// The CLI names an operation in kebab case; IAM names its action in camel
-	// case, except where the CLI wraps another call.
-	special := map[string]string{"ecr get-login-password": "ecr:GetAuthorizationToken"}
-	actions := map[string]bool{}
-	for _, step := range steps {
-		for _, m := range cli.FindAllStringSubmatch(run(step), -1) {
-			a, ok := special[m[1]+" "+m[2]]
-			if !ok {
-				var b strings.Builder
-				for _, part := range strings.Split(m[2], "-") {
-					b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-				}
-				a = m[1] + ":" + b.String()
-			}
-			actions[a] = true
-		}
-	}
-	if !actions["ecr:DescribeImages"] || !actions["ecr:StartImageScan"] {
-		t.Fatalf("found %v: the pattern no longer reads the action's scripts", actions)
-	}
-	ref, err := authz.LoadReference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := mustBootstrap(t, nil)
-	for _, stack := range Stacks {
-		role := deployRole(t, b, stack)
-		repo := "arn:aws:ecr:" + region + ":" + testAccount + ":repository/webservice-" + stack
-		for _, a := range slices.Sorted(maps.Keys(actions)) {
-			act, ok := ref.Action(a)
-			if !ok {
-				t.Errorf("the action runs %s, which is no IAM action", a)
-				continue
-			}
-			resource := repo
-			if len(act.Resources) == 0 {
-				resource = "*"
-			}
-			if ok, why := allowed(t, role, nil, authz.Request{Action: a, Resource: resource}); !ok {
-				t.Errorf("%s deploy role: AccessDenied: %s on %s (%s)", stack, a, resource, why)
-			}
-		}
-	}
-}
-
-// TestDeployRoleTagsEC2OnlyAsPartOfItsOwnCreates: Ec2TagOnCreate names no
-// resource type (the network policy must fit IAM's 6,144 characters), so its
-// ec2:CreateAction condition is what keeps it to tagging what the stack's own
-// creates make: never retagging an existing resource (production's VPC as
-// staging's), never as part of a create the role has no statement for.
 func TestDeployRoleTagsEC2OnlyAsPartOfItsOwnCreates(t *testing.T) {
 	staging := deployRole(t, mustBootstrap(t, nil), "staging")
 	arn := func(res string) string { return "arn:aws:ec2:" + region + ":" + testAccount + ":" + res }

@@ -107,9 +107,10 @@ func TestProductionAutoscalesWithoutFightingTheScaler(t *testing.T) {
 }
 
 func TestECS8_SecretsAreInjectedByReferenceAndReadableOnlyByTheExecutionRole(t *testing.T) {
-	secret := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/db-AbCdEf"
-	jsonKey := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/api:token::"
-	param := "arn:aws:ssm:us-east-1:210987654321:parameter/webservice/feature-flags"
+	// Named under the stack's prefix: the site's boundary lets the roles read no other.
+	secret := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/staging/db-AbCdEf"
+	jsonKey := "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/staging/api:token::"
+	param := "arn:aws:ssm:us-east-1:210987654321:parameter/webservice/staging/feature-flags"
 	key := "arn:aws:kms:us-east-1:210987654321:key/0a1b2c3d-0000-4000-8000-123456789abc"
 	r := deploy(t, "staging",
 		`environment=["LOG_LEVEL=info","FEATURE_X=on"]`,
@@ -141,7 +142,7 @@ func TestECS8_SecretsAreInjectedByReferenceAndReadableOnlyByTheExecutionRole(t *
 	for _, st := range policyStatements(t, str(t, one(t, r, typeRolePolicy).Inputs, "policy")) {
 		bySid[st["Sid"].(string)] = st["Resource"].([]any)
 	}
-	wantSecrets := []any{secret, "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/api-??????"}
+	wantSecrets := []any{secret, "arn:aws:secretsmanager:us-east-1:210987654321:secret:webservice/staging/api-??????"}
 	if !slices.Equal(bySid["ReadThisAppsSecrets"], wantSecrets) {
 		t.Errorf("secret read scope = %v, want %v", bySid["ReadThisAppsSecrets"], wantSecrets)
 	}

@@ -115,8 +115,8 @@ func TestPromotionReaderArnsAreExactRolesOfAnotherAccount(t *testing.T) {
 		`["arn:aws:iam::123456789012:role/webservice-github-deploy-production"]`,
 		`["` + productionRoleIn(productionAccount) + `","` + productionRoleIn(productionAccount) + `"]`,
 	} {
-		r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: map[string]string{
-			"imageTag": deployTag, "accountId": testAccount, "promotionReaderArns": bad}})
+		r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
+			"imageTag": deployTag, "accountId": testAccount, "promotionReaderArns": bad})})
 		var ce *infra.ConfigError
 		if !errors.As(err, &ce) || !slices.Contains(ce.Keys(), "webservice:promotionReaderArns") {
 			t.Errorf("%s: want a config error naming webservice:promotionReaderArns, got %v", bad, err)

@@ -33,7 +33,7 @@ func upWith(t *testing.T, r rel, previous map[string]any) *offline.Result {
 	if r.tag != "" {
 		ov["imageTag"], ov["imageDigest"] = r.tag, r.digest
 	}
-	res, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: ov, Previous: previous})
+	res, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", ov), Previous: previous})
 	if err != nil {
 		t.Fatalf("pulumi up %+v: %v", r, err)
 	}

@@ -47,7 +47,8 @@ func TestRenderHelpNamesEachArgumentAndReadsAsSentences(t *testing.T) {
 // exactly those; given them, it renders the roles and the OIDC provider.
 func TestRenderDirBootstrapRendersTheBootstrapProject(t *testing.T) {
 	dir := filepath.Join(projectDir, "bootstrap")
-	stdout, stderr, code := renderCmd(t, "-dir", dir, "-stack", "shared")
+	// As committed before the set-up: no account or repository.
+	stdout, stderr, code := renderCmd(t, "-dir", dir, "-stack", "shared", "-c", "accountId=", "-c", "githubOrg=", "-c", "githubRepo=")
 	if code != render.ExitError || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
@@ -68,7 +69,7 @@ func TestRenderDirBootstrapRendersTheBootstrapProject(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{`stack "shared" (project webservice-bootstrap)`,
-		"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "subject repo:acme/webservice:ref:refs/heads/main",
+		"aws:iam/openIdConnectProvider:OpenIdConnectProvider", "subject repo:acme/webservice:environment:staging",
 		"stagingPermissionsBoundaryArn"} {
 		if !strings.Contains(plan, want) {
 			t.Errorf("plan lacks %q:\n%s", want, plan)

@@ -64,7 +64,7 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 // registered nothing at all. It returns the error for further checks.
 func mustReject(t *testing.T, stack string, overrides map[string]string, key, message string) error {
 	t.Helper()
-	ov := map[string]string{"imageTag": deployTag}
+	ov := withSite(stack, map[string]string{"imageTag": deployTag})
 	for k, v := range overrides {
 		ov[k] = v
 	}
@@ -95,13 +95,13 @@ func TestOneBadValueIsOneProblem(t *testing.T) {
 }
 
 func TestSeveralBadValuesAreReportedTogether(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: map[string]string{
+	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
 		"imageTag":           "not/a/tag",
 		"cpu":                "100",
 		"healthCheckPath":    "health",
 		"unhealthyThreshold": "20",
 		"logRetentionDays":   "10",
-	}})
+	})})
 	var ce *infra.ConfigError
 	if !errors.As(err, &ce) {
 		t.Fatalf("want *infra.ConfigError, got %v", err)
