@@ -156,7 +156,7 @@ func TestImageDigestPinsWhatRunsAndKeepsTheTagAsLabel(t *testing.T) {
 func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 	running := "123456789012.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:previous1"
 	r, err := offline.Run(offline.Options{
-		Dir: projectDir, Stack: "staging", Overrides: map[string]string{"imageTag": ""}, // explicitly no image
+		Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{"imageTag": ""}), // explicitly no image
 		Previous: map[string]any{infra.OutputImage: running, infra.OutputImageTag: "previous1"},
 	})
 	if err != nil {
@@ -180,7 +180,7 @@ func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 // deploymentState, and every other output is empty, never an unknown.
 func TestFirstUpWithoutAnImageCreatesOnlyTheRegistry(t *testing.T) {
 	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
-		Overrides: map[string]string{"imageTag": "", "imageDigest": ""}}) // explicitly no image
+		Overrides: withSite("staging", map[string]string{"imageTag": "", "imageDigest": ""})}) // explicitly no image
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestNoOutputIsEverUnknownOrTheSentinel(t *testing.T) {
 	}
 	for _, s := range states {
 		t.Run(s.name, func(t *testing.T) {
-			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: s.ov, Previous: s.previous})
+			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", s.ov), Previous: s.previous})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -414,7 +414,7 @@ func TestPhysicalNamesCarryTheStackSoStacksShareAnAccount(t *testing.T) {
 func TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused(t *testing.T) {
 	awaiting := map[string]any{infra.OutputImage: "", infra.OutputDeploymentState: infra.StateAwaitingImage}
 	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
-		Overrides: map[string]string{"imageTag": ""}, Previous: awaiting})
+		Overrides: withSite("staging", map[string]string{"imageTag": ""}), Previous: awaiting})
 	if !errors.Is(err, infra.ErrNoImage) || !strings.Contains(err.Error(), "WEBSERVICE_IMAGE_TAG=<tag>") {
 		t.Fatalf("want ErrNoImage naming how to deploy, got %v", err)
 	}
@@ -425,7 +425,7 @@ func TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused(t *testing.T) {
 	}
 	// With an image, the first deploy goes ahead.
 	r, err = offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
-		Overrides: map[string]string{"imageTag": "v1"}, Previous: awaiting})
+		Overrides: withSite("staging", map[string]string{"imageTag": "v1"}), Previous: awaiting})
 	if err != nil || r.Outputs[infra.OutputDeploymentState] != infra.StateDeployed {
 		t.Fatalf("first deploy: %v %v", err, r.Outputs[infra.OutputDeploymentState])
 	}
