@@ -243,7 +243,7 @@ func TestPreviewJSONOfAnUpdateListsOnlyTheChanges(t *testing.T) {
 		ops[string(s.NewState.Type)] = s.Op
 	}
 	want := map[string]string{render.StackType: "same", "pulumi:pulumi:StackReference": "read",
-		typeTaskDef: "replace", typeService: "update", typeLifecycle: "update"}
+		typeTaskDef: "replace", typeService: "update", typeLifecycle: "replace"}
 	if !maps.Equal(ops, want) {
 		t.Fatalf("steps = %v, want only the changes %v", ops, want)
 	}
@@ -269,8 +269,8 @@ func TestPreviewJSONOfAnUpdateListsOnlyTheChanges(t *testing.T) {
 			resources++
 		}
 	}
-	if doc.ChangeSummary["same"] != resources-3 || doc.ChangeSummary["update"] != 2 || doc.ChangeSummary["replace"] != 1 {
-		t.Errorf("changeSummary = %v, want %d same, 2 update, 1 replace", doc.ChangeSummary, resources-3)
+	if doc.ChangeSummary["same"] != resources-3 || doc.ChangeSummary["update"] != 1 || doc.ChangeSummary["replace"] != 2 {
+		t.Errorf("changeSummary = %v, want %d same, 1 update, 2 replace", doc.ChangeSummary, resources-3)
 	}
 }
 
@@ -281,6 +281,30 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// With -diff the program reads the stack's last outputs from the earlier
+// render, as pulumi preview reads them from the stack: the deploy's lifecycle
+// policy protects the release running (the earlier render's) and the new one,
+// as the real preview's does (tests/e2e saw it; render used to protect only
+// the new one).
+func TestDiffReadsTheRunningReleaseFromTheEarlierRender(t *testing.T) {
+	base := baseRender(t, "imageTag=aaa111")
+	js, stderr, code := renderCmd(t, "-stack", "staging", "-c", "imageTag=bbb222", "-diff", base, "-json")
+	if code != render.ExitChanges {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	doc, _ := decodeDigest(t, js)
+	policy, _ := stepOf(t, doc, typeLifecycle, "lifecycle").NewState.Inputs["policy"].(string)
+	for _, tag := range []string{`"tagPatternList":["aaa111"]`, `"tagPatternList":["bbb222"]`} {
+		if !strings.Contains(policy, tag) {
+			t.Errorf("the deploy's lifecycle policy lacks %s:\n%s", tag, policy)
+		}
+	}
+	// And an update that keeps the image keeps the policy: no change at all.
+	if out, stderr, code := renderCmd(t, "-stack", "staging", "-diff", base); code != render.ExitOK {
+		t.Errorf("an update without an image after a deploy: exit %d, want 0 (no changes):\n%s%s", code, out, stderr)
+	}
 }
 
 // baseRender writes a -json render of staging with the given overrides to a file.
@@ -331,15 +355,18 @@ func changedTypes(d *render.Diff) map[string]string {
 	return m
 }
 
-// A deploy replaces the task definition, updates the service, and rewrites the
-// ECR lifecycle policy to protect the new tag (with the running one) from expiry.
+// A deploy replaces the task definition, updates the service, and replaces the
+// ECR lifecycle policy to protect the new tag (with the running one) from
+// expiry: the provider cannot update the policy in place, and the lifecycle
+// policy is no risk (pulumi-aws deletes the old one first; nothing expires in
+// the moment without one).
 func TestDiffOfANewImageTagChangesOnlyTheTaskDefinitionServiceAndProtectedTags(t *testing.T) {
 	base := baseRender(t, "imageTag=aaa111")
 	d, text, code := diffAgainst(t, base, "imageTag=bbb222")
 	if code != render.ExitChanges {
 		t.Fatalf("exit %d, want %d", code, render.ExitChanges)
 	}
-	want := map[string]string{typeTaskDef: "replace", typeService: "update", typeLifecycle: "update"}
+	want := map[string]string{typeTaskDef: "replace", typeService: "update", typeLifecycle: "replace"}
 	if got := changedTypes(d); !maps.Equal(got, want) {
 		t.Fatalf("changes = %v, want %v", got, want)
 	}

@@ -63,6 +63,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		printFlags(fs, stderr)
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK // asked for: the help is the answer
+		}
 		return ExitUsage
 	}
 	if *stack == "" || fs.NArg() > 0 {
@@ -79,7 +82,22 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		ov[k] = v
 	}
 
-	preview, err := Render(*dir, *stack, ov)
+	// With -diff, the stack's last outputs are the earlier render's, as
+	// pulumi preview reads them from the stack: the running image, which the
+	// lifecycle policy protects, and the release before it.
+	var old *Preview
+	if *diffFile != "" {
+		b, err := os.ReadFile(*diffFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "render: read -diff file: %v\n", err)
+			return ExitError
+		}
+		if old, err = ReadPreview(b); err != nil {
+			fmt.Fprintf(stderr, "render: %s: %v\n", *diffFile, err)
+			return ExitError
+		}
+	}
+	preview, err := Render(*dir, *stack, ov, lastOutputs(old))
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitError
@@ -107,16 +125,6 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return exitOn(WritePlan(stdout, preview), stderr)
 	}
 
-	b, err := os.ReadFile(*diffFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "render: read -diff file: %v\n", err)
-		return ExitError
-	}
-	old, err := ReadPreview(b)
-	if err != nil {
-		fmt.Fprintf(stderr, "render: %s: %v\n", *diffFile, err)
-		return ExitError
-	}
 	d := Compare(old, preview)
 	if *asJSON {
 		b, err := preview.UpdateJSON(old, d)
@@ -145,7 +153,7 @@ func printFlags(fs *flag.FlagSet, w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s\n    \t%s", line, f.Usage)
 		if f.DefValue != "" && f.DefValue != "false" {
-			fmt.Fprintf(w, " Default: %s.", f.DefValue)
+			fmt.Fprintf(w, " Its default is %q.", f.DefValue)
 		}
 		fmt.Fprintln(w)
 	})
@@ -159,16 +167,33 @@ func exitOn(err error, stderr io.Writer) int {
 	return ExitOK
 }
 
+// lastOutputs are the outputs a program reads from its stack's last update
+// when that update was the earlier render; nil without one.
+func lastOutputs(old *Preview) map[string]any {
+	if old == nil {
+		return nil
+	}
+	out := map[string]any{}
+	for _, k := range []string{infra.OutputImage, infra.OutputImageTag, infra.OutputPreviousImageTag, infra.OutputDeploymentState} {
+		if v, ok := old.Outputs[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
 // Render runs a project's program for a stack offline and builds its preview.
-// For the service without an image in config it renders what `pulumi up` would
-// do on a deployed stack (keep the running image) and says so in a note.
-func Render(dir, stack string, overrides map[string]string) (*Preview, error) {
+// previous are the stack's last outputs (an earlier render's, with -diff);
+// without them, for the service without an image in config, it renders what
+// `pulumi up` would do on a deployed stack (keep the running image) and says
+// so in a note.
+func Render(dir, stack string, overrides map[string]string, previous map[string]any) (*Preview, error) {
 	start := time.Now()
 	proj, err := projectIn(dir)
 	if err != nil {
 		return nil, err
 	}
-	opts := offline.Options{Dir: dir, Stack: stack, Overrides: overrides}
+	opts := offline.Options{Dir: dir, Stack: stack, Overrides: overrides, Previous: previous}
 	var notes []string
 	if proj.service {
 		project, err := offline.LoadProject(dir)
@@ -180,7 +205,7 @@ func Render(dir, stack string, overrides map[string]string) (*Preview, error) {
 			return nil, err
 		}
 		// The program takes the image from the environment too (never saved).
-		if cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" &&
+		if previous == nil && cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" &&
 			os.Getenv(infra.EnvImageTag) == "" && os.Getenv(infra.EnvImageDigest) == "" {
 			opts.Previous = map[string]any{infra.OutputImage: runningImage, infra.OutputImageTag: runningImage}
 			notes = append(notes, fmt.Sprintf("%s is not set, so this shows an update that keeps the image the stack "+
