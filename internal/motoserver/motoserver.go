@@ -72,12 +72,27 @@ func Start(t testing.TB, env ...string) *Server {
 	return m
 }
 
+// StartPatched starts moto's server through a Python script that patches moto
+// first and then runs moto.server's main (tests/e2e/moto_gaps.py), and stops
+// it when the test ends.
+func StartPatched(t testing.TB, script string, env ...string) *Server {
+	t.Helper()
+	Require(t)
+	m := launch(t, []string{"python3", script}, env)
+	t.Cleanup(m.Stop)
+	return m
+}
+
 // Launch starts moto_server; the caller stops it. It listens on 127.0.0.1
 // only; port 0 lets the kernel pick a free port, which moto prints.
 func Launch(t testing.TB, env ...string) *Server {
 	t.Helper()
-	path := Require(t)
-	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", "0")
+	return launch(t, []string{Require(t)}, env)
+}
+
+func launch(t testing.TB, argv []string, env []string) *Server {
+	t.Helper()
+	cmd := exec.Command(argv[0], append(argv[1:], "-H", "127.0.0.1", "-p", "0")...)
 	cmd.Env = append(HermeticEnv(), env...)
 	// Its own process group: the pyenv shim and Python go down together.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -85,8 +85,12 @@ func newWorld(t testing.TB) *world {
 	w.repo = filepath.Join(tmp, "repo")
 	w.home = filepath.Join(tmp, "pulumi-home")
 	w.bin = filepath.Join(tmp, "bin")
-	w.logs = filepath.Join(tmp, "logs")
-	for _, d := range []string{w.home, w.bin, w.logs, filepath.Join(tmp, "state")} {
+	logs, err := os.MkdirTemp("", "webservice-e2e-logs-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.logs = logs
+	for _, d := range []string{w.home, w.bin, filepath.Join(tmp, "state")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -104,9 +108,8 @@ func newWorld(t testing.TB) *world {
 	installProvider(t, w.home)
 	copyRepository(t, repoRoot(t), w.repo)
 
-	// ECS: services report their desired count running (a rollout completes);
 	// moto's tasks stay RUNNING once started.
-	w.moto = motoserver.Start(t, "MOTO_ACCOUNT_ID="+account, "MOTO_ECS_SERVICE_RUNNING=2")
+	w.moto = motoserver.StartPatched(t, filepath.Join(repoRoot(t), "tests", "e2e", "moto_gaps.py"), "MOTO_ACCOUNT_ID="+account)
 	w.moto.KeepTasksRunning(t)
 
 	w.env = append(motoserver.HermeticEnv(),
@@ -119,12 +122,14 @@ func newWorld(t testing.TB) *world {
 		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true",
 		"NO_COLOR=1",
 		"AWS_ENDPOINT_URL="+w.moto.URL,
-		"AWS_ACCESS_KEY_ID=e2e", "AWS_SECRET_ACCESS_KEY=e2e", "AWS_REGION="+region,
+		"AWS_ACCESS_KEY_ID=e2e", "AWS_SECRET_ACCESS_KEY=e2e", "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region,
 	)
 	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("command logs are in %s (kept: the test failed)", w.logs)
+		if t.Failed() || os.Getenv("WEBSERVICE_E2E_KEEP_LOGS") != "" {
+			t.Logf("every command's output is in %s", w.logs)
+			return
 		}
+		os.RemoveAll(w.logs)
 	})
 	return w
 }

@@ -15,7 +15,7 @@ import (
 // runs follows an HTML comment naming it, `<!-- e2e: NAME -->`, invisible
 // when the README is rendered. The suite sets the shell variables the README
 // asks the reader to set (AWS_ACCOUNT_ID, GITHUB_ORG, ...).
-var readmeBlock = regexp.MustCompile("(?s)<!-- e2e: ([a-z0-9-]+) -->\\s*\n```(?:sh|bash|console)?\n(.*?)\n```")
+var readmeBlock = regexp.MustCompile("(?s)<!-- e2e: ([a-z0-9-]+) -->[ \\t]*\n([ \\t]*)```(?:sh|bash)?\n(.*?)\n[ \\t]*```")
 
 // readmeBlocks are the named blocks of the workspace's README, in order.
 func readmeBlocks(t testing.TB, repo string) map[string]string {
@@ -29,7 +29,12 @@ func readmeBlocks(t testing.TB, repo string) map[string]string {
 		if _, dup := out[m[1]]; dup {
 			t.Fatalf("README.md: two blocks named %q", m[1])
 		}
-		out[m[1]] = m[2]
+		// A block inside a list item is indented: drop the fence's indent.
+		var lines []string
+		for _, l := range strings.Split(m[3], "\n") {
+			lines = append(lines, strings.TrimPrefix(l, m[2]))
+		}
+		out[m[1]] = strings.Join(lines, "\n")
 	}
 	return out
 }

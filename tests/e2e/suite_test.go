@@ -1,0 +1,245 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestEndToEnd runs the set-up as the README writes it, then the deploy
+// action's steps as action.yml writes them, the drift workflow's commands
+// and destroy, with the real Pulumi CLI and the AWS provider's own code
+// against moto. Each stage needs the ones before it.
+func TestEndToEnd(t *testing.T) {
+	w := newWorld(t)
+	sched := startScheduler(t, w.moto.URL)
+	app := startReferenceApp(t, w.repo)
+	t.Cleanup(func() {
+		for _, p := range sched.problems() {
+			t.Errorf("ECS stand-in: %s", p)
+		}
+	})
+	certificate := w.importCertificate()
+	setupVars := vars("AWS_REGION", region, "AWS_ACCOUNT_ID", account, "GITHUB_ORG", "example-org",
+		"GITHUB_REPO", "webservice", "CERTIFICATE_ARN", certificate)
+
+	stage(t, "README set-up step 2: CI identity", func(t *testing.T) {
+		w.must(".", setupVars+w.readme("bootstrap"))
+		var out map[string]string
+		mustJSON(t, w.must("bootstrap", "pulumi stack output -s shared --json").Stdout, &out)
+		want := "arn:aws:iam::" + account + ":policy/webservice/webservice-staging-boundary"
+		if out["stagingPermissionsBoundaryArn"] != want {
+			t.Errorf("stagingPermissionsBoundaryArn = %q, want %q", out["stagingPermissionsBoundaryArn"], want)
+		}
+	})
+
+	stage(t, "README set-up step 3: the service stacks change only what they set", func(t *testing.T) {
+		w.must(".", setupVars+w.readme("stacks"))
+		diff := w.must(".", "git diff --unified=0 -- Pulumi.staging.yaml Pulumi.production.yaml bootstrap/Pulumi.shared.yaml").Stdout
+		for _, line := range strings.Split(diff, "\n") {
+			if strings.HasPrefix(line, "-") && !strings.HasPrefix(line, "---") {
+				t.Errorf("the set-up rewrote a committed line (stack files must hold values as the CLI writes them): %s", line)
+			}
+		}
+		for _, want := range []string{"+  webservice:permissionsBoundaryArn: arn:aws:iam::" + account + ":policy/webservice/webservice-staging-boundary",
+			"+  webservice:certificateArn: " + certificate, "+encryptionsalt: "} {
+			if !strings.Contains(diff, want) {
+				t.Errorf("git diff lacks %q:\n%s", want, diff)
+			}
+		}
+	})
+
+	stage(t, "README set-up step 4: what it commits keeps go test ./tests green", func(t *testing.T) {
+		w.must(".", w.readme("commit"))
+		if r := w.sh(".", "go test -count=1 ./tests"); r.Code != 0 {
+			t.Fatalf("go test ./tests after the set-up's commit: exit %d\n%s%s", r.Code, tail(r.Stdout, 60), tail(r.Stderr, 20))
+		}
+	})
+
+	// Not in the README: the awsx VPC needs awsx's own plugin, which is not
+	// on this machine, so staging runs in an existing VPC, as a stack may.
+	stage(t, "staging in an existing VPC (the suite's own config)", func(t *testing.T) {
+		w.existingVPC("staging", "10.20")
+	})
+
+	release := w.releaseCheckout()
+	deploy := func(t *testing.T, commit string, extra ...string) (*action, result) {
+		t.Helper()
+		w.must(".", "git -C release checkout -q --detach "+commit)
+		a := w.action(map[string]string{"stack": "staging", "pulumi-stack": "staging", "tag": commit, "build": "true",
+			"role-arn": "(the world's AWS_* credentials)", "health-url": app.URL,
+			"pulumi-config-passphrase": w.passphrase(), "pulumi-backend-url": w.backend()})
+		mustRun(t, a, "settings")
+		mustRun(t, a, "first")
+		if a.outputs["first"]["push"] == "true" {
+			w.pushImage(a.outputs["first"]["repository"], commit)
+		}
+		r, ran := a.run("deploy", append([]string{"SSL_CERT_FILE=" + app.caFile}, extra...)...)
+		if !ran {
+			t.Fatalf("the deploy step did not run: first wrote %v", a.outputs["first"])
+		}
+		return a, r
+	}
+	_ = release
+
+	var first, second map[string]any
+	stage(t, "first deploy: the registry, then the image", func(t *testing.T) {
+		commit := w.commit("first release")
+		a, r := deploy(t, commit)
+		if r.Code != 0 {
+			t.Fatalf("deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
+		}
+		if a.outputs["first"]["push"] != "true" {
+			t.Errorf("first wrote push=%q on a stack with an empty registry", a.outputs["first"]["push"])
+		}
+		first = w.outputs("staging")
+		if first["deploymentState"] != "deployed" || first["imageTag"] != commit {
+			t.Errorf("outputs after the first deploy: deploymentState %v, imageTag %v", first["deploymentState"], first["imageTag"])
+		}
+	})
+
+	stage(t, "second deploy", func(t *testing.T) {
+		commit := w.commit("second release")
+		_, r := deploy(t, commit)
+		if r.Code != 0 {
+			t.Fatalf("deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
+		}
+		second = w.outputs("staging")
+		if second["imageTag"] != commit || second["image"] == first["image"] {
+			t.Errorf("outputs after the second deploy: imageTag %v (want %s), image %v (first %v)", second["imageTag"], commit, second["image"], first["image"])
+		}
+	})
+
+	stage(t, "an infrastructure-only up keeps the image and replaces nothing", func(t *testing.T) {
+		r := w.must(".", "pulumi preview -s staging --json")
+		var doc struct {
+			ChangeSummary map[string]int `json:"changeSummary"`
+		}
+		mustJSON(t, r.Stdout, &doc)
+		if n := doc.ChangeSummary["replace"] + doc.ChangeSummary["update"] + doc.ChangeSummary["create"] + doc.ChangeSummary["delete"]; n != 0 {
+			t.Errorf("a plain preview after a deploy plans %v: an infrastructure-only up must change nothing", doc.ChangeSummary)
+		}
+		w.must(".", "pulumi up -s staging --yes --non-interactive")
+		if got := w.outputs("staging"); got["image"] != second["image"] || got["imageTag"] != second["imageTag"] {
+			t.Errorf("after an up without an image: image %v tag %v, want %v %v", got["image"], got["imageTag"], second["image"], second["imageTag"])
+		}
+	})
+}
+
+// stage runs one stage; a failed stage stops the suite, since each needs the last.
+func stage(t *testing.T, name string, f func(t *testing.T)) {
+	t.Helper()
+	if !t.Run(name, f) {
+		t.FailNow()
+	}
+}
+
+func mustRun(t *testing.T, a *action, id string) {
+	t.Helper()
+	r, ran := a.run(id)
+	if !ran {
+		t.Fatalf("step %s did not run", id)
+	}
+	if r.Code != 0 {
+		t.Fatalf("step %s: exit %d\n%s%s", id, r.Code, tail(r.Stdout, 60), tail(r.Stderr, 30))
+	}
+}
+
+func mustJSON(t testing.TB, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("not JSON (%v): %s", err, tail(s, 20))
+	}
+}
+
+func (w *world) passphrase() string { return envOf(w.env, "PULUMI_CONFIG_PASSPHRASE") }
+func (w *world) backend() string    { return envOf(w.env, "PULUMI_BACKEND_URL") }
+
+func envOf(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// outputs are a stack's outputs, as `pulumi stack output --json` prints them.
+func (w *world) outputs(stack string) map[string]any {
+	w.t.Helper()
+	var out map[string]any
+	mustJSON(w.t, w.must(".", "pulumi stack output --json -s "+stack).Stdout, &out)
+	return out
+}
+
+// commit makes an empty commit in the workspace and returns its SHA: a release.
+func (w *world) commit(msg string) string {
+	w.t.Helper()
+	w.must(".", "git -c user.name=e2e -c user.email=e2e@example.invalid commit -q --allow-empty -m "+fmt.Sprintf("%q", msg))
+	return strings.TrimSpace(w.must(".", "git rev-parse HEAD").Stdout)
+}
+
+// releaseCheckout is release/, the checkout of the commit deployed, as the
+// deploy workflow makes it beside the workspace's own.
+func (w *world) releaseCheckout() string {
+	w.t.Helper()
+	w.must(".", "git worktree add -q --detach release HEAD && echo release >> .git/info/exclude")
+	return filepath.Join(w.repo, "release")
+}
+
+// pushImage stands in for the action's Docker build and push: an image
+// manifest put into the repository under the tag (its layer names the tag,
+// so every tag has its own digest), then scanned (moto_gaps.py).
+func (w *world) pushImage(repositoryURL, tag string) string {
+	w.t.Helper()
+	name := repositoryURL[strings.Index(repositoryURL, "/")+1:]
+	layer := fmt.Sprintf("sha256:%x", sha256.Sum256([]byte(tag)))
+	manifest := fmt.Sprintf(`{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",`+
+		`"config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,"digest":"%s"},`+
+		`"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":2,"digest":"%s"}]}`, layer, layer)
+	r := w.must(".", fmt.Sprintf("aws ecr put-image --repository-name %s --image-tag %s --image-manifest '%s' --query image.imageId.imageDigest --output text",
+		name, tag, manifest))
+	return strings.TrimSpace(r.Stdout)
+}
+
+// importCertificate puts a certificate into moto's ACM: production's.
+func (w *world) importCertificate() string {
+	w.t.Helper()
+	dir := w.t.TempDir()
+	cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := writeLoopbackCertificate(cert, key); err != nil {
+		w.t.Fatal(err)
+	}
+	r := w.must(".", fmt.Sprintf("aws acm import-certificate --certificate fileb://%s --private-key fileb://%s --query CertificateArn --output text", cert, key))
+	return strings.TrimSpace(r.Stdout)
+}
+
+// existingVPC makes a VPC with two public and two private subnets in moto,
+// tagged as bootstrap's deploy role requires, and commits the stack's keys
+// for it.
+func (w *world) existingVPC(stack, prefix string) {
+	w.t.Helper()
+	r := w.must(".", fmt.Sprintf(`tags='ResourceType=%%s,Tags=[{Key=service,Value=webservice},{Key=stack,Value=%[1]s}]'
+vpc=$(aws ec2 create-vpc --cidr-block %[2]s.0.0/16 --tag-specifications "$(printf "$tags" vpc)" --query Vpc.VpcId --output text)
+aws ec2 modify-vpc-attribute --vpc-id "$vpc" --enable-dns-hostnames '{"Value":true}'  # tasks get private DNS names, as in most VPCs
+s() { aws ec2 create-subnet --vpc-id "$vpc" --cidr-block "$1" --availability-zone "$2" --tag-specifications "$(printf "$tags" subnet)" --query Subnet.SubnetId --output text; }
+echo "$vpc $(s %[2]s.0.0/24 us-east-1a) $(s %[2]s.1.0/24 us-east-1b) $(s %[2]s.2.0/24 us-east-1a) $(s %[2]s.3.0/24 us-east-1b)"`, stack, prefix))
+	ids := strings.Fields(r.Stdout)
+	if len(ids) != 5 {
+		w.t.Fatalf("VPC and subnets: %q", r.Stdout)
+	}
+	w.must(".", fmt.Sprintf(`pulumi config set -s %[1]s webservice:vpcId %[2]s
+pulumi config set -s %[1]s --path 'webservice:publicSubnetIds[0]' %[3]s
+pulumi config set -s %[1]s --path 'webservice:publicSubnetIds[1]' %[4]s
+pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[0]' %[5]s
+pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[1]' %[6]s
+git -c user.name=e2e -c user.email=e2e@example.invalid commit -q -am "e2e: %[1]s in an existing VPC"`, stack, ids[0], ids[1], ids[2], ids[3], ids[4]))
+}
+
+var _ = os.Getenv
