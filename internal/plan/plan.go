@@ -54,10 +54,10 @@ func (d *Diff) Risky() bool {
 // replacingProperties are, per type, the inputs whose change makes the provider
 // replace the resource (ForceNew in the AWS provider's schema) rather than update it.
 var replacingProperties = map[string][]string{
-	"aws:ecr/repository:Repository":               {"name", "encryptionConfigurations"},
+	"aws:ecr/repository:Repository": {"name", "encryptionConfigurations"},
 	// The provider cannot update a lifecycle policy in place (the real preview
 	// replaces it; tests/e2e).
-	"aws:ecr/lifecyclePolicy:LifecyclePolicy": {"policy", "repository"},
+	"aws:ecr/lifecyclePolicy:LifecyclePolicy":     {"policy", "repository"},
 	"aws:lb/targetGroup:TargetGroup":              {"name", "port", "protocol", "protocolVersion", "targetType", "vpcId"},
 	"aws:lb/loadBalancer:LoadBalancer":            {"name", "internal", "loadBalancerType"},
 	"aws:ecs/cluster:Cluster":                     {"name"},
