@@ -88,7 +88,7 @@ var OutputContract = []OutputSpec{
 	{OutputContainerName, "name of the app container in the task definition"},
 	{OutputImage, "image the service runs: repository URL with :tag or @sha256 digest"},
 	{OutputImageTag, "release label of that image (the tag, or the digest when no tag was given)"},
-	{OutputPreviousImageTag, `release the stack ran before imageTag, kept from ECR expiry with it (a rollback target); "" until a second release`},
+	{OutputPreviousImageTag, `release the stack named before imageTag (after a restore, the one that failed), kept from ECR expiry with it; "" until a second release`},
 	{OutputECRRepositoryURL, "ECR repository URL to push this stack's images to"},
 	{OutputECRRepositoryName, "ECR repository name"},
 	{OutputECRRepositoryArn, "ECR repository ARN (scope CI push permissions to it)"},

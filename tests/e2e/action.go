@@ -170,3 +170,27 @@ func readOutputs(t testing.TB, path string) map[string]string {
 }
 
 func (a *action) String() string { return fmt.Sprintf("action(%v)", a.inputs) }
+
+// workflowStep is the step with the id in a job of a workflow.
+func (w *world) workflowStep(file, job, id string) actionStep {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.repo, ".github", "workflows", file))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []actionStep `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &wf); err != nil {
+		w.t.Fatalf("%s: %v", file, err)
+	}
+	for _, s := range wf.Jobs[job].Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	w.t.Fatalf("%s: job %s has no step with id %q (tests/e2e runs it)", file, job, id)
+	return actionStep{}
+}

@@ -5,12 +5,18 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/example/webservice/infra"
 )
+
+// record rewrites internal/drift's fixtures from what the real CLI prints here.
+var record = flag.Bool("record", false, "rewrite internal/drift/testdata from the real CLI's output")
 
 // TestEndToEnd runs the set-up as the README writes it, then the deploy
 // action's steps as action.yml writes them, the drift workflow's commands
@@ -68,8 +74,8 @@ func TestEndToEnd(t *testing.T) {
 		w.existingVPC("staging", "10.20")
 	})
 
-	release := w.releaseCheckout()
-	deploy := func(t *testing.T, commit string, extra ...string) (*action, result) {
+	w.releaseCheckout()
+	deploy := func(t *testing.T, commit string, failing bool) (*action, result) {
 		t.Helper()
 		w.must(".", "git -C release checkout -q --detach "+commit)
 		a := w.action(map[string]string{"stack": "staging", "pulumi-stack": "staging", "tag": commit, "build": "true",
@@ -78,20 +84,23 @@ func TestEndToEnd(t *testing.T) {
 		mustRun(t, a, "settings")
 		mustRun(t, a, "first")
 		if a.outputs["first"]["push"] == "true" {
-			w.pushImage(a.outputs["first"]["repository"], commit)
+			digest := w.pushImage(a.outputs["first"]["repository"], commit)
+			if failing {
+				sched.failImage(digest) // its tasks never pass a health check: ECS rolls it back
+			}
 		}
-		r, ran := a.run("deploy", append([]string{"SSL_CERT_FILE=" + app.caFile}, extra...)...)
+		r, ran := a.run("deploy", "SSL_CERT_FILE="+app.caFile)
 		if !ran {
 			t.Fatalf("the deploy step did not run: first wrote %v", a.outputs["first"])
 		}
 		return a, r
 	}
-	_ = release
 
 	var first, second map[string]any
+	var failed string // the release ECS rolled back
 	stage(t, "first deploy: the registry, then the image", func(t *testing.T) {
 		commit := w.commit("first release")
-		a, r := deploy(t, commit)
+		a, r := deploy(t, commit, false)
 		if r.Code != 0 {
 			t.Fatalf("deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
 		}
@@ -106,7 +115,7 @@ func TestEndToEnd(t *testing.T) {
 
 	stage(t, "second deploy", func(t *testing.T) {
 		commit := w.commit("second release")
-		_, r := deploy(t, commit)
+		_, r := deploy(t, commit, false)
 		if r.Code != 0 {
 			t.Fatalf("deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
 		}
@@ -130,6 +139,145 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("after an up without an image: image %v tag %v, want %v %v", got["image"], got["imageTag"], second["image"], second["imageTag"])
 		}
 	})
+
+	// The failure is ECS's: the new tasks never pass a health check, the
+	// circuit breaker rolls the service back (the stand-in plays it), pulumi
+	// up succeeds anyway, and verify must see that and the deploy restore the
+	// live release with its own program.
+	stage(t, "a deploy ECS rolls back fails, and the stack names the live release again", func(t *testing.T) {
+		failed = w.commit("a release that never gets healthy")
+		_, r := deploy(t, failed, true)
+		out := r.Stdout + r.Stderr
+		if r.Code != 1 {
+			t.Fatalf("deploy of a release ECS rolled back: exit %d, want 1\n%s", r.Code, tail(out, 60))
+		}
+		for _, want := range []string{"is not live (verify exited 1", "redeploying the release that was",
+			second["imageTag"].(string) + " serves again, verified, and the stack's outputs say so"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("the deploy's log lacks %q:\n%s", want, tail(out, 60))
+			}
+		}
+		if got := w.outputs("staging"); got["image"] != second["image"] || got["imageTag"] != second["imageTag"] {
+			t.Errorf("after the restore the outputs name %v (%v), want the live release %v (%v)", got["imageTag"], got["image"], second["imageTag"], second["image"])
+		}
+	})
+
+	stage(t, "drift: drift.yml's check reports a change made outside Pulumi", func(t *testing.T) {
+		check := func(wantExit int) result {
+			t.Helper()
+			step := w.workflowStep("drift.yml", "check", "check")
+			if err := sameKeys(step.Env, "STACK", "PULUMI_STACK", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_BACKEND_URL"); err != nil {
+				t.Fatalf("drift.yml's check step: %v (the suite gives each its value here)", err)
+			}
+			r := w.sh(".", "go build -o bin/drift ./cmd/drift && "+step.Run, "STACK=staging", "PULUMI_STACK=staging",
+				"RUNNER_TEMP="+t.TempDir(), "GITHUB_OUTPUT="+filepath.Join(t.TempDir(), "out"))
+			if r.Code != wantExit {
+				t.Fatalf("drift check: exit %d, want %d\n%s%s", r.Code, wantExit, tail(r.Stdout, 40), tail(r.Stderr, 20))
+			}
+			return r
+		}
+		if *record {
+			w.recordFixture("staging-no-drift.preview-refresh.json")
+		}
+		check(0)
+		w.must(".", `td=$(aws ecs describe-services --cluster webservice-staging --services webservice --query 'services[0].taskDefinition' --output text)
+aws ecs describe-task-definition --task-definition "$td" --query 'taskDefinition.{family:family,containerDefinitions:containerDefinitions,networkMode:networkMode,requiresCompatibilities:requiresCompatibilities,cpu:cpu,memory:memory,executionRoleArn:executionRoleArn,taskRoleArn:taskRoleArn}' > "$RUNNER_TEMP/td.json"
+new=$(aws ecs register-task-definition --cli-input-json "file://$RUNNER_TEMP/td.json" --query taskDefinition.taskDefinitionArn --output text)
+aws ecs update-service --cluster webservice-staging --service webservice --task-definition "$new" > /dev/null
+sg=$(pulumi stack output -s staging serviceSecurityGroupId)
+rule=$(aws ec2 describe-security-group-rules --filters "Name=group-id,Values=$sg" --query 'SecurityGroupRules[?!IsEgress].SecurityGroupRuleId' --output text)
+aws ec2 revoke-security-group-ingress --group-id "$sg" --security-group-rule-ids $rule > /dev/null`, "RUNNER_TEMP="+t.TempDir())
+		if *record {
+			w.recordFixture("staging-drift.preview-refresh.json")
+		}
+		r := check(3)
+		for _, want := range []string{`Drift in stack "staging": 2 of`, "~ update urn:pulumi:staging::webservice::webservice:infra:Service$aws:ecs/service:Service::service",
+			"taskDefinition:", "+ create urn:pulumi:staging::webservice::webservice:infra:LoadBalancer$aws:ec2/securityGroupRule:SecurityGroupRule::service-in-alb",
+			"!! deleted in AWS: traffic the rule admits is dropped"} {
+			if !strings.Contains(r.Stdout, want) {
+				t.Errorf("the drift report lacks %q:\n%s", want, r.Stdout)
+			}
+		}
+		// The runbook's fix: an up that refreshes first puts the program's values back.
+		w.must(".", "pulumi up --refresh --stack staging --yes --non-interactive")
+		check(0)
+	})
+
+	stage(t, "a mistyped -c key is refused, saved, and the message says how to remove it", func(t *testing.T) {
+		r := w.sh(".", "pulumi preview -s staging --non-interactive -c webservice:helthCheckPath=/x")
+		out := r.Stdout + r.Stderr
+		remove := "pulumi config rm -s staging webservice:helthCheckPath"
+		if r.Code == 0 || !strings.Contains(out, "did you mean webservice:healthCheckPath?") || !strings.Contains(out, remove) {
+			t.Fatalf("exit %d:\n%s", r.Code, tail(out, 30))
+		}
+		if !strings.Contains(w.must(".", "cat Pulumi.staging.yaml").Stdout, "helthCheckPath") {
+			t.Error("the CLI did not save the -c key in the stack file: the message's advice is then wrong")
+		}
+		w.must(".", remove)
+		w.must(".", "pulumi preview -s staging --non-interactive")
+	})
+
+	stage(t, "the outputs are the documented contract", func(t *testing.T) {
+		got := w.outputs("staging")
+		var names []string
+		for _, spec := range infra.OutputContract {
+			names = append(names, spec.Name)
+			if _, ok := got[spec.Name]; !ok {
+				t.Errorf("output %s is missing", spec.Name)
+			}
+		}
+		if len(got) != len(infra.OutputContract) {
+			t.Errorf("outputs %v, want exactly %v", keysOf(got), names)
+		}
+		if got["contractVersion"] != infra.ContractVersion || got["deploymentState"] != infra.StateDeployed ||
+			!strings.HasPrefix(got["url"].(string), "http://") || got["previousImageTag"] != failed {
+			// After a restore the release the stack named before is the one that failed.
+			t.Errorf("contractVersion %v, deploymentState %v, url %v, previousImageTag %v (want %v)",
+				got["contractVersion"], got["deploymentState"], got["url"], got["previousImageTag"], failed)
+		}
+	})
+
+	stage(t, "destroy", func(t *testing.T) {
+		w.must(".", "pulumi destroy -s staging --yes --non-interactive")
+		r := w.must(".", "aws ecs describe-clusters --clusters webservice-staging --query 'clusters[?status==`ACTIVE`].clusterName' --output text")
+		if strings.TrimSpace(r.Stdout) != "" {
+			t.Errorf("cluster still active after destroy: %q", r.Stdout)
+		}
+	})
+}
+
+func keysOf(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// sameKeys: env declares exactly these variables.
+func sameKeys(env map[string]string, want ...string) error {
+	have := map[string]bool{}
+	for k := range env {
+		have[k] = true
+	}
+	for _, k := range want {
+		if !have[k] {
+			return fmt.Errorf("no %s in env", k)
+		}
+		delete(have, k)
+	}
+	if len(have) > 0 {
+		return fmt.Errorf("env has %v besides %v", keysOfBool(have), want)
+	}
+	return nil
+}
+
+func keysOfBool(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // stage runs one stage; a failed stage stops the suite, since each needs the last.
@@ -240,6 +388,15 @@ pulumi config set -s %[1]s --path 'webservice:publicSubnetIds[1]' %[4]s
 pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[0]' %[5]s
 pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[1]' %[6]s
 git -c user.name=e2e -c user.email=e2e@example.invalid commit -q -am "e2e: %[1]s in an existing VPC"`, stack, ids[0], ids[1], ids[2], ids[3], ids[4]))
+}
+
+// recordFixture saves `pulumi preview --refresh --json` of staging, as
+// printed, gzipped, as a fixture of internal/drift.
+func (w *world) recordFixture(name string) {
+	w.t.Helper()
+	dst := filepath.Join(repoRoot(w.t), "internal", "drift", "testdata", name+".gz")
+	w.must(".", fmt.Sprintf("pulumi preview --refresh --json --non-interactive --stack staging | gzip -9n > %q", dst))
+	w.t.Logf("recorded %s", dst)
 }
 
 var _ = os.Getenv
