@@ -39,6 +39,10 @@ var flagArgs = map[string]string{
 
 // Command is cmd/render: it renders a stack offline and returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
+	reviewing := len(args) > 0 && args[0] == "review"
+	if reviewing {
+		args = args[1:]
+	}
 	fs := flag.NewFlagSet("render", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	stack := fs.String("stack", "", "The stack to render, as its Pulumi.<stack>.yaml names it: staging or "+
@@ -56,8 +60,11 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&overrides, "c", "Override one config value, as pulumi up --config does; repeat it for more. "+
 		"A key without a namespace belongs to the project.")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: render -stack NAME [-dir DIR] [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n\n"+
+		fmt.Fprintf(stderr, "usage: render -stack NAME [-dir DIR] [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n"+
+			"       render review -stack NAME [-dir DIR] [-c key=value]... BASE\n\n"+
 			"Renders everything the stack declares, offline: no AWS account, no Pulumi CLI.\n"+
+			"review: a pull request's plan and its changes against the base branch, which its own cmd/render\n"+
+			"renders in BASE, a checkout of it; to $GITHUB_STEP_SUMMARY too (preview.yml).\n"+
 			"Exit status: 0 rendered (with -diff: no changes), 1 invalid config or unreadable file,\n"+
 			"2 bad flags, 3 with -diff: the stack changed.\n\n")
 		printFlags(fs, stderr)
@@ -68,7 +75,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitUsage
 	}
-	if *stack == "" || fs.NArg() > 0 {
+	if *stack == "" || !reviewing && fs.NArg() > 0 ||
+		reviewing && (fs.NArg() != 1 || *asJSON || *diffFile != "" || *output != "") {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -80,6 +88,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 		ov[k] = v
+	}
+	if reviewing {
+		return review(stdout, stderr, *dir, *stack, fs.Arg(0), ov, overrides)
 	}
 
 	// With -diff, the stack's last outputs are the earlier render's, as
