@@ -235,7 +235,7 @@ func matchBlock(typ, prefix string, b tfBlock, st reflect.Type, renames map[stri
 	}
 	sort.Strings(blocks)
 	for _, k := range blocks {
-		if k == "timeouts" && prefix == "" {
+		if _, inSDK := sdk["timeouts"]; k == "timeouts" && prefix == "" && !inSDK {
 			continue // Terraform's operation timeouts: Pulumi's customTimeouts resource option instead
 		}
 		bt := b.BlockTypes[k]

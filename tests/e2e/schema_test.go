@@ -81,7 +81,7 @@ func TestEveryTypeTheStacksUseIsServed(t *testing.T) {
 	for _, c := range []struct{ stack, dir string }{{"staging", root}, {"production", root}} {
 		ov := map[string]string{"imageTag": "e2e", "accessLogs": "true", "allowHttpOnly": "false", "autoscalingMinCount": "2", "autoscalingMaxCount": "4",
 			"certificateArn": "arn:aws:acm:us-east-1:" + account + ":certificate/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73",
-			"vpcId": "vpc-0a1b2c3d4e5f60718", "publicSubnetIds": `["subnet-0a1b2c3d4e5f60711","subnet-0a1b2c3d4e5f60712"]`,
+			"vpcId":          "vpc-0a1b2c3d4e5f60718", "publicSubnetIds": `["subnet-0a1b2c3d4e5f60711","subnet-0a1b2c3d4e5f60712"]`,
 			"privateSubnetIds": `["subnet-0a1b2c3d4e5f60713","subnet-0a1b2c3d4e5f60714"]`}
 		r, err := offline.Run(offline.Options{Dir: c.dir, Stack: c.stack, Overrides: ov})
 		if err != nil {

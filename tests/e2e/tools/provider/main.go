@@ -181,7 +181,8 @@ func providerInfo(ctx context.Context, tf run.Provider, m *Mapping) (tfbridge.Pr
 	}
 	var missing []string
 	for tfName, r := range m.Resources {
-		if _, ok := p.ResourcesMap().GetOk(tfName); !ok {
+		res, ok := p.ResourcesMap().GetOk(tfName)
+		if !ok {
 			missing = append(missing, tfName)
 			continue
 		}
@@ -189,6 +190,17 @@ func providerInfo(ctx context.Context, tf run.Provider, m *Mapping) (tfbridge.Pr
 			Tok:                 tokens.Type(r.Token),
 			DeleteBeforeReplace: r.DeleteBeforeReplace,
 			Fields:              fields(r.Fields),
+		}
+		// As pulumi-aws serves them: Terraform's operation timeouts are
+		// Pulumi's customTimeouts option (unless the SDK has the property,
+		// as a few framework resources do), and an id a
+		// Terraform resource lets its user set is the resource's id only,
+		// never a property (the dynamic bridge would rename it <type>Id).
+		if _, ok := res.Schema().GetOk("timeouts"); ok && r.Fields["timeouts"].Name == "" {
+			ri.Fields["timeouts"] = &tfbridge.SchemaInfo{Omit: true}
+		}
+		if id, ok := res.Schema().GetOk("id"); ok && (id.Optional() || id.Required()) {
+			ri.Fields["id"] = &tfbridge.SchemaInfo{Name: "id", Omit: true}
 		}
 		if a := r.AutoName; a != nil {
 			f := ri.Fields[a.Field]
