@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 )
 
 // DefaultClients builds ECS and ELBv2 clients from the default credential chain
@@ -16,7 +17,9 @@ import (
 // SDK's chain of provider errors at the first call. AWS_ENDPOINT_URL and
 // AWS_MAX_ATTEMPTS are honoured, as the SDK documents them.
 func DefaultClients(ctx context.Context, region string) (Clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region))
+	// The SDK's own log (its "falling back to IMDSv1" warning on a machine
+	// without credentials) would come before verify's one-line answer.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(region), config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return Clients{}, fmt.Errorf("%w: load the AWS configuration: %v", ErrAPI, err)
 	}
