@@ -48,11 +48,18 @@ func TestDeployActionStepsHaveStableIdsAndPlainExpressions(t *testing.T) {
 			t.Errorf("step %q runs pulumi itself or passes config on the command line: %s", name, r)
 		}
 	}
+	// bin/deploy writes its results (key=value) to stdout and its log to stderr.
+	for _, id := range []string{"settings", "first", "deploy"} {
+		if !strings.HasSuffix(strings.TrimSpace(run(steps[id])), `>> "$GITHUB_OUTPUT"`) {
+			t.Errorf("step %s does not hand bin/deploy's results to $GITHUB_OUTPUT: %s", id, run(steps[id]))
+		}
+	}
 	first, deploy := run(steps["first"]), run(steps["deploy"])
 	if !strings.HasPrefix(first, "bin/deploy first -stack") || !strings.Contains(first, `-skip-older="$BUILD"`) {
 		t.Errorf("the first-deployment step runs %q", first)
 	}
-	for _, want := range []string{"bin/deploy -stack", `-from "$FROM"`, `-rollback="$ROLLBACK"`, `-signer-workflow "$SIGNER"`, "-scan"} {
+	for _, want := range []string{"bin/deploy -stack", `-from "$FROM"`, `-rollback="$ROLLBACK"`, `-signer-workflow "$SIGNER"`,
+		`-allow-critical="${ALLOW:-false}"`, `-require-scan="${REQUIRE:-false}"`} {
 		if !strings.Contains(deploy, want) {
 			t.Errorf("the deploy step lacks %q: %s", want, deploy)
 		}
@@ -63,14 +70,14 @@ func TestDeployActionStepsHaveStableIdsAndPlainExpressions(t *testing.T) {
 }
 
 // TestStagingBuildsOnceAndProductionPromotesTheVerifiedDigest: only a push
-// builds, once per commit (a re-run finds the image, push=false), for every
-// stack's architecture, labelled with its commit; production copies the
+// builds, once per commit (a re-run finds the image, push=false), for both
+// architectures a stack may run, labelled with its commit; production copies the
 // image the approval job found verified on staging, from the release's tag.
 func TestStagingBuildsOnceAndProductionPromotesTheVerifiedDigest(t *testing.T) {
 	steps, _ := actionSteps(t)
 	w := steps["push"]["with"].(map[string]any)
 	for k, want := range map[string]any{"push": true, "target": "runtime", "provenance": "mode=max", "sbom": true,
-		"context": "release/app", "platforms": "${{ steps.settings.outputs.platforms }}",
+		"context": "release/app", "platforms": "linux/amd64,linux/arm64",
 		"labels": "org.opencontainers.image.revision=${{ inputs.tag }}",
 		"tags":   "${{ steps.first.outputs.repository }}:${{ inputs.tag }}"} {
 		if w[k] != want {
@@ -100,7 +107,7 @@ func TestStagingBuildsOnceAndProductionPromotesTheVerifiedDigest(t *testing.T) {
 			staged = s.(map[string]any)
 		}
 	}
-	if staged == nil || !strings.HasSuffix(run(staged), `bin/deploy staged -commit "$COMMIT"`) || envOf(staged)["COMMIT"] != "${{ github.sha }}" ||
+	if staged == nil || !strings.HasSuffix(run(staged), `bin/deploy staged -commit "$COMMIT" >> "$GITHUB_OUTPUT"`) || envOf(staged)["COMMIT"] != "${{ github.sha }}" ||
 		cond(staged) != "github.event_name == 'release'" {
 		t.Errorf("the approval job does not look up staging's verified image of the release's commit: %v", staged)
 	}
@@ -112,22 +119,26 @@ func TestStagingBuildsOnceAndProductionPromotesTheVerifiedDigest(t *testing.T) {
 // TestRollbacksRunTodaysPipelineOnTheReleaseTheyReturnTo (issue 18, item 7):
 // a rollback's pipeline is the ref it is dispatched from (main for staging,
 // the newest release tag for production), never the release it returns to,
-// whose program, stack files and image come from its own ref (release/).
+// whose program, stack files and image come from its own ref: the action
+// checks the tag it deploys out in release/.
 func TestRollbacksRunTodaysPipelineOnTheReleaseTheyReturnTo(t *testing.T) {
 	js := jobs(t, workflow(t, "deploy.yml"))
-	for job, ref := range map[string]string{"staging": "${{ inputs.to || github.sha }}", "production": "${{ inputs.to || github.ref }}"} {
+	for _, job := range []string{"staging", "production"} {
 		var checkouts []map[string]any
 		for _, s := range js[job]["steps"].([]any) {
 			if u, _ := at(s, "uses").(string); strings.HasPrefix(u, "actions/checkout@") {
 				checkouts = append(checkouts, s.(map[string]any))
 			}
 		}
-		if len(checkouts) != 2 || at(checkouts[0], "with.ref") != nil || at(checkouts[0], "with.fetch-depth") != 0 ||
-			at(checkouts[1], "with.ref") != ref || at(checkouts[1], "with.path") != "release" {
-			t.Errorf("%s checks out %v: want the workflow's ref with its history, then %s in release/", job, checkouts, ref)
+		if len(checkouts) != 1 || at(checkouts[0], "with.ref") != nil || at(checkouts[0], "with.fetch-depth") != 0 {
+			t.Errorf("%s checks out %v: want the workflow's ref with its history", job, checkouts)
 		}
 	}
 	steps, _ := actionSteps(t)
+	release := steps["actions/checkout@v6.0.2"]
+	if at(release, "with.ref") != "${{ inputs.tag }}" || at(release, "with.path") != "release" || at(release, "with.persist-credentials") != false {
+		t.Errorf("the action checks out %v: want the tag deployed in release/", release)
+	}
 	if r := run(steps["settings"]); !strings.Contains(r, "go build -o bin/deploy ./cmd/deploy") {
 		t.Errorf("bin/deploy is not built from the workflow's ref: %s", r)
 	}

@@ -1,6 +1,4 @@
-// Command deploy rolls one stack to an image and proves it serves, or puts the
-// stack back on the release that was live: the one deploy, from CI or a
-// laptop (internal/deploy; `deploy -h` says how).
+// Command deploy deploys a stack, from CI or a laptop: internal/deploy, `deploy -h`.
 package main
 
 import (

@@ -2,13 +2,16 @@ package deploy
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/example/webservice/internal/verify"
 )
@@ -18,12 +21,8 @@ var (
 	ecrTag   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 )
 
-func isCommit(s string) bool { return commitRe.MatchString(s) }
-
-// first makes a stack that never completed an update able to take an image:
-// a plain `pulumi up` creates its registry only (deploymentState
-// awaiting-image). It says whether the image still has to be pushed, and
-// whether this deploy goes ahead at all (the order rule).
+// first gives a stack that never completed an update its registry (a plain
+// `pulumi up`), and says whether to push the image and to deploy at all.
 func (o *options) first(ctx context.Context) error {
 	before, _, err := o.outputs(ctx)
 	if err == nil && before.str("deploymentState") == "" && before.str("image") == "" {
@@ -44,7 +43,6 @@ func (o *options) first(ctx context.Context) error {
 	return err
 }
 
-// deploy is the deploy.
 func (o *options) deploy(ctx context.Context) error {
 	before, _, err := o.outputs(ctx)
 	if err != nil {
@@ -76,7 +74,7 @@ func (o *options) deploy(ctx context.Context) error {
 			return err
 		}
 	}
-	if o.scan && !o.rollback { // a rollback returns to an image that already ran
+	if !o.rollback { // a rollback returns to an image that already ran
 		if err := o.scanGate(ctx, repo, digest); err != nil {
 			return err
 		}
@@ -93,8 +91,8 @@ func (o *options) deploy(ctx context.Context) error {
 	return fmt.Errorf("%s did not go live (%s); %s", o.tag, why, o.restore(ctx, before))
 }
 
-// rollout is one `pulumi up` of a release and its verification: "" when the
-// release serves, else why not.
+// rollout is one `pulumi up` of a release and verify (pulumi exits 0 after
+// ECS's circuit breaker rolled back too): "" when it serves, else why not.
 func (o *options) rollout(ctx context.Context, dir, tag, digest string) string {
 	env := []string{"WEBSERVICE_IMAGE_TAG=" + tag, "WEBSERVICE_IMAGE_DIGEST=" + digest}
 	if err := o.up(ctx, dir, env, "deploy "+tag+" @ "+digest); err != nil {
@@ -117,10 +115,8 @@ func (o *options) rollout(ctx context.Context, dir, tag, digest string) string {
 	return ""
 }
 
-// restore puts back the release that was live, with its own program and
-// stack config (a worktree of its tag or commit: the new release's may be
-// what failed), so the stack's outputs name what serves again (a refresh
-// never rewrites outputs). It says how that went.
+// restore `pulumi up`s the live release with its own program and config (a
+// worktree of its tag or commit), so the stack's outputs name what serves.
 func (o *options) restore(ctx context.Context, before outputs) string {
 	tag, digest, ok := before.live()
 	if !ok {
@@ -135,11 +131,11 @@ func (o *options) restore(ctx context.Context, before outputs) string {
 			return err.Error()
 		}
 		defer os.RemoveAll(tmp)
-		if out, err := exec.Command("git", "-C", o.git, "worktree", "add", "--detach", tmp+"/release", commit).CombinedOutput(); err != nil {
+		dir = tmp + "/release"
+		if out, err := exec.Command("git", "-C", o.git, "worktree", "add", "--detach", dir, commit).CombinedOutput(); err != nil {
 			return fmt.Sprintf("restoring %s failed: no checkout of it: %v: %s", tag, err, out)
 		}
-		defer exec.Command("git", "-C", o.git, "worktree", "remove", "--force", tmp+"/release").Run()
-		dir = tmp + "/release"
+		defer exec.Command("git", "-C", o.git, "worktree", "remove", "--force", dir).Run()
 	}
 	if why := o.rollout(ctx, dir, tag, digest); why != "" {
 		return fmt.Sprintf("restoring %s failed too (%s): look at the service now (docs/runbook.md)", tag, why)
@@ -147,13 +143,11 @@ func (o *options) restore(ctx context.Context, before outputs) string {
 	return fmt.Sprintf("%s serves again, verified, and the stack's outputs say so", tag)
 }
 
-// older applies the order rule: a commit that does not contain the one the
-// stack runs is older, and replaces it only in a rollback. With -skip-older
-// (a staging push: the re-run of an old run, say) it is skipped with a
-// notice, else the deploy fails. A live release this clone cannot resolve
-// (main rewritten, a tag pushed by hand) is not ordered against, with a warning.
+// older is the order rule: a commit that does not contain the live one
+// replaces it only in a rollback (-skip-older: skipped, with a notice). A live
+// release the clone does not know (main rewritten) is not ordered against.
 func (o *options) older(before outputs) (bool, error) {
-	if o.commit = cmpOr(o.commit, o.rev(o.tag)); o.commit == "" {
+	if o.commit = cmp.Or(o.commit, o.rev(o.tag)); o.commit == "" {
 		return false, fmt.Errorf("-tag %s names no commit of %s: give -commit", o.tag, o.git)
 	}
 	tag, _, ok := before.live()
@@ -179,7 +173,7 @@ func (o *options) older(before outputs) (bool, error) {
 
 // rev is the commit a tag or commit SHA names in the clone, "" when none.
 func (o *options) rev(ref string) string {
-	if !isCommit(ref) {
+	if !commitRe.MatchString(ref) {
 		ref = "refs/tags/" + ref
 	}
 	out, err := exec.Command("git", "-C", o.git, "rev-parse", "--verify", "--quiet", ref+"^{commit}").Output()
@@ -189,7 +183,56 @@ func (o *options) rev(ref string) string {
 	return string(bytes.TrimSpace(out))
 }
 
+// outputs are a stack's outputs as `pulumi stack output --json` prints them.
+type outputs map[string]any
+
+func (o outputs) str(k string) string { s, _ := o[k].(string); return s }
+
+// live is the release the stack runs; ok is false when it runs none.
+func (o outputs) live() (tag, digest string, ok bool) {
+	_, digest, _ = strings.Cut(o.str("image"), "@")
+	return o.str("imageTag"), digest, digest != "" && o.str("deploymentState") != "awaiting-image"
+}
+
+func (o *options) outputs(ctx context.Context) (outputs, []byte, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, o.pulumi, "stack", "output", "--json", "--stack", o.pulumiStack, "--non-interactive")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = o.dir, &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, nil, fmt.Errorf("reading the outputs of %s: %v: %s (is the stack initialised, and are its Pulumi credentials set?)",
+			o.pulumiStack, err, strings.TrimSpace(stderr.String()))
+	}
+	out, b := outputs{}, bytes.TrimSpace(stdout.Bytes())
+	if len(b) > 0 { // none: a stack that never completed an update
+		if err := json.Unmarshal(b, &out); err != nil {
+			return nil, nil, fmt.Errorf("the outputs of %s are not JSON: %w", o.pulumiStack, err)
+		}
+	}
+	return out, b, nil
+}
+
+// up runs `pulumi up` of the stack in dir, the image (if any) in env; an
+// interrupted one (a cancelled job, its timeout) cancels its update before the
+// runner's kill, so its lock does not outlive the run.
+func (o *options) up(ctx context.Context, dir string, env []string, what string) error {
+	msg := what + " [" + cmp.Or(os.Getenv("GITHUB_RUN_ID"), os.Getenv("USER")) + "]"
+	cmd := exec.CommandContext(ctx, o.pulumi, "up", "--yes", "--non-interactive", "--stack", o.pulumiStack, "--message", msg)
+	cmd.Dir, cmd.Stdout, cmd.Stderr, cmd.Env = dir, o.log, o.log, append(os.Environ(), env...)
+	cmd.Cancel = func() error {
+		o.say("warning", "interrupted: cancelling the update of %s so its lock does not outlive this run", o.pulumiStack)
+		cancel := exec.Command(o.pulumi, "cancel", "--yes", "--non-interactive", "--stack", o.pulumiStack)
+		cancel.Dir, cancel.Stdout, cancel.Stderr = dir, o.log, o.log
+		_ = cancel.Run()
+		return cmd.Process.Signal(os.Interrupt)
+	}
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pulumi up of %s: %w", o.pulumiStack, err)
+	}
+	return nil
+}
+
 // runVerify is internal/verify, as cmd/verify runs it.
 func runVerify(ctx context.Context, outputs []byte, args []string) int {
-	return verify.Command(ctx, args, bytes.NewReader(outputs), os.Stdout, os.Stderr, nil)
+	return verify.Command(ctx, args, bytes.NewReader(outputs), os.Stderr, os.Stderr, nil) // stdout: results only
 }

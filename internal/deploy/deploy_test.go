@@ -52,13 +52,15 @@ type world struct {
 	pulumi      string
 	verifyCodes []int
 	verifyDirs  []string
-	out         bytes.Buffer
+	out         bytes.Buffer // the log
+	results     bytes.Buffer
 	ecr         *fakeECR
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	w := &world{t: t, dir: t.TempDir(), ecr: &fakeECR{tags: map[string]string{"v1": digestA, "v2": digestB}}}
+	w := &world{t: t, dir: t.TempDir(), ecr: &fakeECR{tags: map[string]string{"v1": digestA, "v2": digestB}, manifest: "{}",
+		scans: [][]ecrtypes.ImageDetail{{scanned(digestB, 0)}}}}
 	git := func(args ...string) string {
 		out, err := exec.Command("git", append([]string{"-C", w.dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...).CombinedOutput()
 		if err != nil {
@@ -82,7 +84,6 @@ func newWorld(t *testing.T) *world {
 	t.Setenv("FAKE_STATE", w.state)
 	t.Setenv("FAKE_LOG", w.log)
 	t.Setenv("FAKE_REPO", repoURL)
-	t.Setenv("GITHUB_OUTPUT", "")
 	t.Setenv("GITHUB_ACTIONS", "")
 	return w
 }
@@ -102,7 +103,7 @@ func (w *world) runs(tag, digest string) {
 
 // deploy runs the command; it returns the exit status.
 func (w *world) deploy(ctx context.Context, args ...string) int {
-	o := &options{log: &w.out, pulumi: w.pulumi, ecr: w.ecr,
+	o := &options{log: &w.out, out: &w.results, pulumi: w.pulumi, ecr: w.ecr, poll: time.Millisecond,
 		verify: func(_ context.Context, _ []byte, args []string) int {
 			w.verifyDirs = append(w.verifyDirs, args[5])
 			code := 0
@@ -116,7 +117,7 @@ func (w *world) deploy(ctx context.Context, args ...string) int {
 			return nil, nil
 		},
 	}
-	return run(ctx, o, append(args, "-dir", w.dir, "-git", w.dir, "-poll", "1ms"), &w.out)
+	return run(ctx, o, append(args, "-dir", w.dir, "-git", w.dir))
 }
 
 // ups are the `pulumi up` calls: "commit|tag|digest" each.
@@ -208,25 +209,23 @@ func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(w.ecr.tags, w.b)
-	out := filepath.Join(t.TempDir(), "github_output")
-	t.Setenv("GITHUB_OUTPUT", out)
 	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 {
 		t.Fatalf("exit %d:\n%s", code, w.out.String())
 	}
 	if ups := w.ups(); len(ups) != 1 || ups[0] != w.b+"||" {
 		t.Errorf("ups %v: want one without an image", ups)
 	}
-	if b, _ := os.ReadFile(out); string(b) != "repository="+repoURL+"\npush=true\ndeploy=true\n" {
-		t.Errorf("results %q", b)
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=true\ndeploy=true\n" {
+		t.Errorf("results %q", r)
 	}
 	// Again, the image pushed: nothing to create, nothing to push.
 	w.ecr.tags[w.b] = digestB
-	_ = os.Remove(out)
+	w.results.Reset()
 	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 || len(w.ups()) != 1 {
 		t.Fatalf("exit %d, ups %v", code, w.ups())
 	}
-	if b, _ := os.ReadFile(out); string(b) != "repository="+repoURL+"\npush=false\ndeploy=true\n" {
-		t.Errorf("results %q", b)
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=false\ndeploy=true\n" {
+		t.Errorf("results %q", r)
 	}
 }
 
@@ -269,7 +268,7 @@ func TestFlagsThatCanNeverWorkAreRefusedFirst(t *testing.T) {
 		"promote -stack staging": `unknown command "promote"`,
 	} {
 		var stderr bytes.Buffer
-		if code := run(context.Background(), &options{log: &stderr}, strings.Fields(args), &stderr); code != 2 || !strings.Contains(stderr.String(), says) {
+		if code := run(context.Background(), &options{log: &stderr}, strings.Fields(args)); code != 2 || !strings.Contains(stderr.String(), says) {
 			t.Errorf("deploy %s: exit %d, want 2 saying %q: %s", args, code, says, stderr.String())
 		}
 	}
@@ -295,21 +294,22 @@ func TestAnInterruptedUpCancelsItsUpdate(t *testing.T) {
 
 func TestSettingsAreTheStackFiles(t *testing.T) {
 	dir := t.TempDir()
-	files := map[string]string{
-		"Pulumi.yaml":            "name: web\nconfig:\n  cpuArchitecture:\n    type: string\n    default: X86_64\n",
-		"Pulumi.staging.yaml":    "config:\n  aws:region: eu-west-1\n",
-		"Pulumi.production.yaml": "config:\n  aws:region: us-east-1\n  web:cpuArchitecture: ARM64\n",
-	}
+	files := map[string]string{"Pulumi.yaml": "name: web\n", "Pulumi.staging.yaml": "config:\n  aws:region: eu-west-1\n",
+		"Pulumi.production.yaml": "config:\n  web:cpu: 256\n"}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var out bytes.Buffer
-	t.Setenv("GITHUB_OUTPUT", "")
-	if code := run(context.Background(), &options{log: &out}, []string{"settings", "-stack", "staging", "-dir", dir}, &out); code != 0 ||
-		out.String() != "region=eu-west-1\nplatforms=linux/amd64,linux/arm64\n" {
-		t.Errorf("exit %d:\n%s", code, out.String())
+	var out, log bytes.Buffer
+	if code := run(context.Background(), &options{out: &out, log: &log}, []string{"settings", "-stack", "staging", "-dir", dir}); code != 0 ||
+		out.String() != "region=eu-west-1\n" {
+		t.Errorf("exit %d:\n%s%s", code, out.String(), log.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), &options{out: &out, log: &log}, []string{"settings", "-stack", "production", "-dir", dir}); code != 1 ||
+		out.Len() != 0 || !strings.Contains(log.String(), "stack production sets no aws:region (Pulumi.production.yaml)") {
+		t.Errorf("no region: exit %d:\n%s", code, log.String())
 	}
 }
 
@@ -324,6 +324,32 @@ func TestTheEnvironmentURLNamesTheImage(t *testing.T) {
 	}
 }
 
+// scanned is an image ECR scanned, with its CRITICAL findings.
+func scanned(digest string, critical int32) ecrtypes.ImageDetail {
+	return ecrtypes.ImageDetail{ImageDigest: aws.String(digest), ImageScanStatus: &ecrtypes.ImageScanStatus{Status: "COMPLETE"},
+		ImageScanFindingsSummary: &ecrtypes.ImageScanFindingsSummary{ImageScanCompletedAt: aws.Time(time.Now()),
+			FindingSeverityCounts: map[string]int32{"CRITICAL": critical}}}
+}
+
+// TestEveryDeployButARollbackPassesTheScanGate: CRITICAL findings stop a
+// deploy before its up; a rollback returns to an image that already ran.
+func TestEveryDeployButARollbackPassesTheScanGate(t *testing.T) {
+	for _, c := range []struct {
+		flags     []string
+		code, ups int
+	}{{nil, 1, 0}, {[]string{"-allow-critical"}, 0, 1}, {[]string{"-rollback"}, 0, 1}} {
+		w := newWorld(t)
+		w.runs("v1", digestA)
+		w.ecr.scans = [][]ecrtypes.ImageDetail{{scanned(digestB, 3)}}
+		if code := w.deploy(context.Background(), append([]string{"-stack", "staging", "-tag", "v2"}, c.flags...)...); code != c.code || len(w.ups()) != c.ups {
+			t.Errorf("%v: exit %d, %d up(s), want %d, %d:\n%s", c.flags, code, len(w.ups()), c.code, c.ups, w.out.String())
+		}
+		if c.code == 1 && !strings.Contains(w.out.String(), "3 CRITICAL finding(s)") {
+			t.Errorf("the gate does not say why:\n%s", w.out.String())
+		}
+	}
+}
+
 // fakeECR answers DescribeImages by tag, or by digest with the next of its
 // scan snapshots (the last repeats), and BatchGetImage with its manifest.
 type fakeECR struct {
@@ -331,6 +357,7 @@ type fakeECR struct {
 	manifest string
 	scans    [][]ecrtypes.ImageDetail
 	err      error
+	scanned  []string // the digests whose scans were asked for
 }
 
 func (f *fakeECR) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput, _ ...func(*ecr.Options)) (*ecr.DescribeImagesOutput, error) {
@@ -338,6 +365,10 @@ func (f *fakeECR) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput,
 		return nil, f.err
 	}
 	if in.ImageIds[0].ImageTag == nil {
+		f.scanned = nil
+		for _, id := range in.ImageIds {
+			f.scanned = append(f.scanned, aws.ToString(id.ImageDigest))
+		}
 		snap := f.scans[0]
 		if len(f.scans) > 1 {
 			f.scans = f.scans[1:]

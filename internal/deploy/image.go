@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -17,14 +22,14 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // AWSCalls are the IAM actions the deploy makes on the stack's repository
-// besides pulumi up and verify (ecrAPI, the registry login, and a promotion's
-// push), PromotionReads those on the repository it promotes from:
-// tests/deploy_aws_calls_test.go evaluates the deploy roles against them.
+// besides pulumi up and verify, PromotionReads those on the repository it
+// promotes from: tests/deploy_aws_calls_test.go checks the deploy roles.
 var (
 	AWSCalls = []string{"ecr:GetAuthorizationToken", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
 		"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}
@@ -37,27 +42,10 @@ type ecrAPI interface {
 	BatchGetImage(context.Context, *ecr.BatchGetImageInput, ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error)
 }
 
-func (o *options) client(ctx context.Context) (ecrAPI, error) {
-	if o.ecr == nil {
-		cfg, err := awsconfig.LoadDefaultConfig(ctx)
-		if err != nil {
-			return nil, err
-		}
-		o.ecr = ecr.NewFromConfig(cfg)
-	}
-	return o.ecr, nil
-}
-
-// digest is what -tag names in the stack's repository, "" when nothing. Tags
-// are immutable: the image a push of the commit built, or a promotion copied.
-// Only ECR's ImageNotFoundException means "not there": AccessDenied or
-// throttling are errors.
+// digest is what -tag names in the stack's repository (tags are immutable),
+// "" when nothing: only ECR's ImageNotFoundException means that.
 func (o *options) digest(ctx context.Context, repo string) (string, error) {
-	c, err := o.client(ctx)
-	if err != nil {
-		return "", err
-	}
-	out, err := c.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String(repo),
+	out, err := o.ecr.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String(repo),
 		ImageIds: []ecrtypes.ImageIdentifier{{ImageTag: aws.String(o.tag)}}})
 	var nf *ecrtypes.ImageNotFoundException
 	switch {
@@ -69,13 +57,84 @@ func (o *options) digest(ctx context.Context, repo string) (string, error) {
 	return aws.ToString(out.ImageDetails[0].ImageDigest), nil
 }
 
+// scanGate waits for ECR's scan of every platform image (no scan yet,
+// PENDING, IN_PROGRESS, or enhanced scanning's ACTIVE before its first scan)
+// and gates on it as docs/pipelines.md says.
+func (o *options) scanGate(ctx context.Context, repo, digest string) error {
+	got, err := o.ecr.BatchGetImage(ctx, &ecr.BatchGetImageInput{RepositoryName: aws.String(repo),
+		ImageIds: []ecrtypes.ImageIdentifier{{ImageDigest: aws.String(digest)}}})
+	if err != nil || len(got.Images) == 0 {
+		return fmt.Errorf("reading the manifest of %s@%s: %v", repo, digest, err)
+	}
+	var index v1.IndexManifest
+	_ = json.Unmarshal([]byte(aws.ToString(got.Images[0].ImageManifest)), &index)
+	var ids []ecrtypes.ImageIdentifier
+	for _, m := range index.Manifests {
+		if m.Platform == nil || m.Platform.OS != "unknown" {
+			ids = append(ids, ecrtypes.ImageIdentifier{ImageDigest: aws.String(m.Digest.String())})
+		}
+	}
+	if len(index.Manifests) == 0 { // an image, not an index
+		ids = []ecrtypes.ImageIdentifier{{ImageDigest: aws.String(digest)}}
+	}
+	for deadline := time.Now().Add(o.wait); ; {
+		out, err := o.ecr.DescribeImages(ctx, &ecr.DescribeImagesInput{RepositoryName: aws.String(repo), ImageIds: ids})
+		if err != nil {
+			return fmt.Errorf("reading the scans of %s@%s (not the same as \"no scan\"): %w", repo, digest, err)
+		}
+		waiting, unscanned, critical := "", "", int32(0)
+		for _, d := range out.ImageDetails {
+			status, sum, what := "", d.ImageScanFindingsSummary, repo+"@"+aws.ToString(d.ImageDigest)
+			if d.ImageScanStatus != nil {
+				status = string(d.ImageScanStatus.Status)
+			}
+			switch {
+			case status == "COMPLETE" || status == "ACTIVE" && sum != nil && sum.ImageScanCompletedAt != nil:
+				fmt.Fprintf(o.log, "deploy: %s: %d CRITICAL finding(s)\n", what, sum.FindingSeverityCounts["CRITICAL"])
+				critical += sum.FindingSeverityCounts["CRITICAL"]
+			case status == "" || status == "PENDING" || status == "IN_PROGRESS" || status == "ACTIVE":
+				waiting = fmt.Sprintf("%s: %q", what, status)
+			default:
+				unscanned = fmt.Sprintf("%s (%s)", what, status)
+			}
+		}
+		switch {
+		case waiting != "" && time.Now().After(deadline):
+			return fmt.Errorf("the ECR scan of %s did not finish in %s: deploy again later, or look at the repository's scanning", waiting, o.wait)
+		case waiting != "":
+			if err := sleep(ctx, o.poll); err != nil {
+				return err
+			}
+			continue
+		case unscanned != "" && o.requireScan:
+			return fmt.Errorf("ECR cannot scan %s, and REQUIRE_IMAGE_SCAN (-require-scan) is set", unscanned)
+		case unscanned != "":
+			o.say("warning", "ECR cannot scan %s: deploying it unscanned (REQUIRE_IMAGE_SCAN=true refuses that)", unscanned)
+		}
+		if critical > 0 && !o.allowCritical {
+			return fmt.Errorf("%d CRITICAL finding(s) in %s@%s: fix them, or set ALLOW_CRITICAL_FINDINGS=true for this deploy", critical, repo, digest)
+		} else if critical > 0 {
+			o.say("warning", "%d CRITICAL finding(s) in %s@%s, deployed anyway (ALLOW_CRITICAL_FINDINGS)", critical, repo, digest)
+		}
+		return nil
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
 // RevisionLabel is the label the build sets to the commit it built.
 const RevisionLabel = "org.opencontainers.image.revision"
 
-// promote copies the verified image to dst by digest, with every platform,
-// its provenance and SBOM, unless dst already is that digest (a re-run); a
-// tag naming another digest is never deployed. Whatever a record said, every
-// platform image must have been built from the commit deployed.
+// promote copies the verified image to dst by digest (with its attestations)
+// unless dst already is it (a re-run); a tag naming another digest is refused.
+// Every platform image must have been built from the commit deployed.
 func (o *options) promote(ctx context.Context, dst string) error {
 	src, err := name.NewDigest(o.from)
 	if err != nil {
@@ -90,26 +149,9 @@ func (o *options) promote(ctx context.Context, dst string) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", src, err)
 	}
-	var images []v1.Image
-	idx, err := desc.ImageIndex()
+	images, err := platformImages(desc)
 	if err != nil {
-		img, err := desc.Image()
-		if err != nil {
-			return err
-		}
-		images = append(images, img)
-	} else if m, err := idx.IndexManifest(); err != nil {
-		return err
-	} else {
-		for _, d := range m.Manifests {
-			if d.Platform == nil || d.Platform.OS != "unknown" { // "unknown": an attestation
-				img, err := idx.Image(d.Digest)
-				if err != nil {
-					return err
-				}
-				images = append(images, img)
-			}
-		}
+		return fmt.Errorf("reading %s: %w", src, err)
 	}
 	for _, img := range images {
 		cf, err := img.ConfigFile()
@@ -133,41 +175,47 @@ func (o *options) promote(ctx context.Context, dst string) error {
 		return fmt.Errorf("looking up %s (not the same as \"not found\"): %w", to, err)
 	}
 	fmt.Fprintf(o.log, "deploy: copying %s to %s\n", src, to)
-	if idx != nil {
-		return remote.WriteIndex(to, idx, opts...)
+	return remote.Push(to, desc, opts...)
+}
+
+// platformImages are an image, or an index's but its attestations (unknown/unknown).
+func platformImages(desc *remote.Descriptor) ([]v1.Image, error) {
+	if !desc.MediaType.IsIndex() {
+		img, err := desc.Image()
+		return []v1.Image{img}, err
 	}
-	return remote.Write(to, images[0], opts...)
+	idx, err := desc.ImageIndex()
+	if err != nil {
+		return nil, err
+	}
+	return partial.FindImages(idx, func(d v1.Descriptor) bool { return d.Platform == nil || d.Platform.OS != "unknown" })
 }
 
 // attested checks the image's provenance attestation (GitHub artifact
-// attestations): signed by the signer workflow, built from the source ref.
+// attestations): signed by the signer workflow, built from main.
 func (o *options) attested(ctx context.Context, image string) error {
 	repo := strings.Join(strings.SplitN(o.signer, "/", 3)[:2], "/")
 	if out, err := o.gh(ctx, "attestation", "verify", "oci://"+image, "--repo", repo, "--signer-workflow", o.signer,
-		"--source-ref", o.sourceRef); err != nil {
-		return fmt.Errorf("%s has no provenance attestation by %s from %s: %v: %s", image, o.signer, o.sourceRef, err, out)
+		"--source-ref", "refs/heads/main"); err != nil {
+		return fmt.Errorf("%s has no provenance attestation by %s from refs/heads/main: %v: %s", image, o.signer, err, out)
 	}
-	fmt.Fprintf(o.log, "deploy: %s was built by %s from %s (attestation verified)\n", image, o.signer, o.sourceRef)
+	fmt.Fprintf(o.log, "deploy: %s was built by %s from refs/heads/main (attestation verified)\n", image, o.signer)
 	return nil
 }
 
 // runGH runs the GitHub CLI (GH_TOKEN in the environment): stdout, or stderr and the error.
 func runGH(ctx context.Context, args ...string) ([]byte, error) {
-	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "gh", args...)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return bytes.TrimSpace(stderr.Bytes()), err
+	out, err := exec.CommandContext(ctx, "gh", args...).Output()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return bytes.TrimSpace(ee.Stderr), err
 	}
-	return out, nil
+	return out, err
 }
 
 var ecrHost = regexp.MustCompile(`^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com$`)
 
-// ecrKeychain logs in to an ECR registry, in its own Region, with the
-// environment's AWS credentials (a promotion may read another account's or
-// Region's registry); other registries are anonymous.
+// ecrKeychain logs in to an ECR registry in its own Region (a promotion may
+// read another account's or Region's); other registries are anonymous.
 type ecrKeychain struct{ ctx context.Context }
 
 func (k ecrKeychain) Resolve(r authn.Resource) (authn.Authenticator, error) {
@@ -209,4 +257,79 @@ func imageOf(url string) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s@%s", m[2], m[1], m[3], m[4]), true
+}
+
+// staged finds the image staging verified for a release's commit in the
+// GitHub deployments its deploy job records (they outlive the run): the newest
+// record of the commit decides, one still going is waited for, and a success
+// naming no image (a skipped older commit) is passed over.
+func (o *options) staged(ctx context.Context) error {
+	for deadline := time.Now().Add(o.wait); ; {
+		image, err := o.stagedOnce(ctx)
+		switch {
+		case err != nil:
+			return err
+		case image != "":
+			fmt.Fprintf(o.log, "deploy: staging verified %s for %s\n", image, o.commit)
+			o.result("image", image)
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("after %s the newest staging deploy of %s is still going: run this release again once it has ended", o.wait, o.commit)
+		}
+		fmt.Fprintf(o.log, "deploy: the newest staging deploy of %s is still going: waiting\n", o.commit)
+		if err := sleep(ctx, o.poll); err != nil {
+			return err
+		}
+	}
+}
+
+// status is a deployment status: what the job ended in, and its environment URL.
+type status struct {
+	State string
+	URL   string `json:"environment_url"`
+}
+
+// stagedOnce is the image of the newest record, "" while it is still going.
+func (o *options) stagedOnce(ctx context.Context) (string, error) {
+	repo := os.Getenv("GITHUB_REPOSITORY")
+	var ds []struct{ ID int64 }
+	if err := o.api(ctx, &ds, fmt.Sprintf("repos/%s/deployments?environment=staging&sha=%s&per_page=100", repo, o.commit)); err != nil {
+		return "", err
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].ID > ds[j].ID })
+	for _, d := range ds {
+		var ss []status // newest first; a success turns inactive once a newer deploy succeeds
+		if err := o.api(ctx, &ss, fmt.Sprintf("repos/%s/deployments/%d/statuses?per_page=100", repo, d.ID)); err != nil {
+			return "", err
+		}
+		i := slices.IndexFunc(ss, func(s status) bool { return s.State != "inactive" })
+		switch {
+		case i < 0 || ss[i].State == "success" && ss[i].URL == "":
+			continue
+		case ss[i].State == "success":
+			if image, ok := imageOf(ss[i].URL); ok {
+				return image, nil
+			}
+			return "", fmt.Errorf("staging deployment %d of %s names %q, no image in ECR", d.ID, o.commit, ss[i].URL)
+		case ss[i].State == "failure" || ss[i].State == "error":
+			return "", fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
+				"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
+				"newest commit staging verified", o.commit, d.ID, ss[i].State)
+		}
+		return "", nil
+	}
+	return "", fmt.Errorf("staging never verified %s: no deploy of it is recorded (a newer commit reached staging first?); "+
+		"release the newest commit staging verified", o.commit)
+}
+
+// api reads a GitHub REST path with the GitHub CLI.
+func (o *options) api(ctx context.Context, into any, path string) error {
+	b, err := o.gh(ctx, "api", path)
+	if err == nil {
+		err = json.Unmarshal(b, into)
+	}
+	if err != nil {
+		return fmt.Errorf("GitHub API %s: %v: %s", path, err, b)
+	}
+	return nil
 }

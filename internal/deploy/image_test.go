@@ -150,7 +150,18 @@ func TestTheScanGate(t *testing.T) {
 				!strings.Contains(out.String(), c.says) {
 				t.Fatalf("err %v, want %q; log:\n%s", err, c.fails, out.String())
 			}
+			if c.err == nil && !slices.Equal(f.scanned, []string{amd, arm}) {
+				t.Errorf("scans read of %v, want the platform images' (not the attestation's)", f.scanned)
+			}
 		})
+	}
+	// A single-platform image is its own platform image.
+	image := "sha256:" + strings.Repeat("4", 64)
+	f := &fakeECR{manifest: `{"schemaVersion":2,"config":{"digest":"sha256:` + strings.Repeat("5", 64) + `"}}`,
+		scans: [][]ecrtypes.ImageDetail{{scan(image, "COMPLETE", 0)}}}
+	o := &options{log: &bytes.Buffer{}, wait: time.Second, poll: time.Millisecond, ecr: f}
+	if err := o.scanGate(context.Background(), "web", image); err != nil || !slices.Equal(f.scanned, []string{image}) {
+		t.Errorf("a single image: %v, scans read of %v", err, f.scanned)
 	}
 }
 

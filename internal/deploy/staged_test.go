@@ -58,7 +58,6 @@ func records(t *testing.T, deployments map[int][][]status) (func(context.Context
 
 func TestTheNewestStagingRecordDecides(t *testing.T) {
 	t.Setenv("GITHUB_REPOSITORY", "acme/web")
-	t.Setenv("GITHUB_OUTPUT", "")
 	ok := func(url string) []status { return []status{{"success", url}, {"in_progress", ""}} }
 	for _, c := range []struct {
 		name  string
@@ -79,12 +78,12 @@ func TestTheNewestStagingRecordDecides(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			gh, _ := records(t, c.ds)
-			var out bytes.Buffer
-			o := &options{log: &out, gh: gh}
-			code := run(context.Background(), o, []string{"staged", "-commit", commitC, "-poll", "1ms"}, &out)
-			if c.image != "" && (code != 0 || !strings.Contains(out.String(), "image="+c.image+"\n")) ||
-				c.image == "" && code != 1 || !strings.Contains(out.String(), c.says) {
-				t.Fatalf("exit %d, want image %q saying %q:\n%s", code, c.image, c.says, out.String())
+			var out, log bytes.Buffer
+			o := &options{out: &out, log: &log, gh: gh, wait: time.Hour, poll: time.Millisecond}
+			code := run(context.Background(), o, []string{"staged", "-commit", commitC})
+			if c.image != "" && (code != 0 || out.String() != "image="+c.image+"\n") ||
+				c.image == "" && (code != 1 || out.Len() != 0) || !strings.Contains(log.String(), c.says) {
+				t.Fatalf("exit %d, want image %q saying %q:\n%s%s", code, c.image, c.says, out.String(), log.String())
 			}
 		})
 	}
@@ -95,7 +94,8 @@ func TestTheWaitForStagingIsBounded(t *testing.T) {
 	gh, calls := records(t, map[int][][]status{9: {{{"in_progress", ""}}}})
 	var out bytes.Buffer
 	start := time.Now()
-	code := run(context.Background(), &options{log: &out, gh: gh}, []string{"staged", "-commit", commitC, "-poll", "10ms", "-wait", "50ms"}, &out)
+	o := &options{log: &out, gh: gh, wait: 50 * time.Millisecond, poll: 10 * time.Millisecond}
+	code := run(context.Background(), o, []string{"staged", "-commit", commitC})
 	if code != 1 || *calls < 2 || time.Since(start) > 5*time.Second || !strings.Contains(out.String(), "run this release again once it has ended") {
 		t.Fatalf("exit %d after %d reads:\n%s", code, *calls, out.String())
 	}
