@@ -115,8 +115,7 @@ func (o *options) check(sub string, known bool, rest []string) error {
 	return nil
 }
 
-// settings writes the stack's region from its stack files, which the
-// pipeline needs before it has AWS credentials: no variable can disagree.
+// settings writes the stack's region from its stack files: no variable can disagree.
 func (o *options) settings(context.Context) error {
 	cfg, err := stackfile.Load(o.dir, o.stack)
 	if err != nil {

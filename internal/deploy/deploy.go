@@ -126,12 +126,7 @@ func (o *options) restore(ctx context.Context, before outputs) string {
 	if commit := o.rev(tag); commit == "" {
 		o.say("warning", "the live release %q is no tag or commit of %s: restoring it with this deploy's program and config", tag, o.git)
 	} else {
-		tmp, err := os.MkdirTemp("", "restore")
-		if err != nil {
-			return err.Error()
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp + "/release"
+		dir = fmt.Sprintf("%s/restore-%s-%d", os.TempDir(), commit, os.Getpid())
 		if out, err := exec.Command("git", "-C", o.git, "worktree", "add", "--detach", dir, commit).CombinedOutput(); err != nil {
 			return fmt.Sprintf("restoring %s failed: no checkout of it: %v: %s", tag, err, out)
 		}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,12 +23,10 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
-// AWSCalls are the IAM actions the deploy makes on the stack's repository
-// besides pulumi up and verify, PromotionReads those on the repository it
-// promotes from: tests/deploy_aws_calls_test.go checks the deploy roles.
+// AWSCalls are the deploy's IAM actions on the stack's repository besides pulumi up and verify,
+// PromotionReads those on the repository it promotes from (tests/deploy_aws_calls_test.go).
 var (
 	AWSCalls = []string{"ecr:GetAuthorizationToken", "ecr:DescribeImages", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
 		"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"}
@@ -132,8 +129,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // RevisionLabel is the label the build sets to the commit it built.
 const RevisionLabel = "org.opencontainers.image.revision"
 
-// promote copies the verified image to dst by digest (with its attestations)
-// unless dst already is it (a re-run); a tag naming another digest is refused.
+// promote copies the verified image to dst by digest, with its attestations.
 // Every platform image must have been built from the commit deployed.
 func (o *options) promote(ctx context.Context, dst string) error {
 	src, err := name.NewDigest(o.from)
@@ -163,19 +159,8 @@ func (o *options) promote(ctx context.Context, dst string) error {
 				src, got, RevisionLabel, o.commit)
 		}
 	}
-	had, err := remote.Head(to, opts...)
-	var te *transport.Error
-	switch {
-	case err == nil && had.Digest == desc.Digest:
-		fmt.Fprintf(o.log, "deploy: %s already is %s: nothing to copy\n", to, desc.Digest)
-		return nil
-	case err == nil:
-		return fmt.Errorf("%s already names %s, not %s, the image staging verified: a release tag never deploys another binary", to, had.Digest, desc.Digest)
-	case !errors.As(err, &te) || te.StatusCode != 404:
-		return fmt.Errorf("looking up %s (not the same as \"not found\"): %w", to, err)
-	}
 	fmt.Fprintf(o.log, "deploy: copying %s to %s\n", src, to)
-	return remote.Push(to, desc, opts...)
+	return remote.Push(to, desc, opts...) // nothing when dst is it; ECR's immutable tags refuse another digest
 }
 
 // platformImages are an image, or an index's but its attestations (unknown/unknown).
@@ -264,15 +249,45 @@ func imageOf(url string) (string, bool) {
 // record of the commit decides, one still going is waited for, and a success
 // naming no image (a skipped older commit) is passed over.
 func (o *options) staged(ctx context.Context) error {
+	repo := os.Getenv("GITHUB_REPOSITORY")
 	for deadline := time.Now().Add(o.wait); ; {
-		image, err := o.stagedOnce(ctx)
-		switch {
-		case err != nil:
+		var ds []struct{ ID int64 }
+		going := false
+		if err := o.api(ctx, &ds, fmt.Sprintf("repos/%s/deployments?environment=staging&sha=%s&per_page=100", repo, o.commit)); err != nil {
 			return err
-		case image != "":
-			fmt.Fprintf(o.log, "deploy: staging verified %s for %s\n", image, o.commit)
-			o.result("image", image)
-			return nil
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i].ID > ds[j].ID })
+		for _, d := range ds {
+			var ss []status // newest first; a success turns inactive once a newer deploy succeeds
+			if err := o.api(ctx, &ss, fmt.Sprintf("repos/%s/deployments/%d/statuses?per_page=100", repo, d.ID)); err != nil {
+				return err
+			}
+			for len(ss) > 0 && ss[0].State == "inactive" {
+				ss = ss[1:]
+			}
+			if len(ss) == 0 || ss[0].State == "success" && ss[0].URL == "" {
+				continue
+			}
+			if s := ss[0]; s.State == "success" {
+				image, ok := imageOf(s.URL)
+				if !ok {
+					return fmt.Errorf("staging deployment %d of %s names %q, no image in ECR", d.ID, o.commit, s.URL)
+				}
+				fmt.Fprintf(o.log, "deploy: staging verified %s for %s\n", image, o.commit)
+				o.result("image", image)
+				return nil
+			} else if s.State == "failure" || s.State == "error" {
+				return fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
+					"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
+					"newest commit staging verified", o.commit, d.ID, s.State)
+			}
+			going = true
+			break
+		}
+		switch {
+		case !going:
+			return fmt.Errorf("staging never verified %s: no deploy of it is recorded (a newer commit reached staging first?); "+
+				"release the newest commit staging verified", o.commit)
 		case time.Now().After(deadline):
 			return fmt.Errorf("after %s the newest staging deploy of %s is still going: run this release again once it has ended", o.wait, o.commit)
 		}
@@ -287,39 +302,6 @@ func (o *options) staged(ctx context.Context) error {
 type status struct {
 	State string
 	URL   string `json:"environment_url"`
-}
-
-// stagedOnce is the image of the newest record, "" while it is still going.
-func (o *options) stagedOnce(ctx context.Context) (string, error) {
-	repo := os.Getenv("GITHUB_REPOSITORY")
-	var ds []struct{ ID int64 }
-	if err := o.api(ctx, &ds, fmt.Sprintf("repos/%s/deployments?environment=staging&sha=%s&per_page=100", repo, o.commit)); err != nil {
-		return "", err
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i].ID > ds[j].ID })
-	for _, d := range ds {
-		var ss []status // newest first; a success turns inactive once a newer deploy succeeds
-		if err := o.api(ctx, &ss, fmt.Sprintf("repos/%s/deployments/%d/statuses?per_page=100", repo, d.ID)); err != nil {
-			return "", err
-		}
-		i := slices.IndexFunc(ss, func(s status) bool { return s.State != "inactive" })
-		switch {
-		case i < 0 || ss[i].State == "success" && ss[i].URL == "":
-			continue
-		case ss[i].State == "success":
-			if image, ok := imageOf(ss[i].URL); ok {
-				return image, nil
-			}
-			return "", fmt.Errorf("staging deployment %d of %s names %q, no image in ECR", d.ID, o.commit, ss[i].URL)
-		case ss[i].State == "failure" || ss[i].State == "error":
-			return "", fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
-				"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
-				"newest commit staging verified", o.commit, d.ID, ss[i].State)
-		}
-		return "", nil
-	}
-	return "", fmt.Errorf("staging never verified %s: no deploy of it is recorded (a newer commit reached staging first?); "+
-		"release the newest commit staging verified", o.commit)
 }
 
 // api reads a GitHub REST path with the GitHub CLI.

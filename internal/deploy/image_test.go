@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"slices"
@@ -52,36 +53,56 @@ func pushIndex(t *testing.T, host, revision string) string {
 	return ref.String()
 }
 
+// immutable is a registry whose tags, as ECR's IMMUTABLE repositories' (the
+// stacks' registries, infra/registry.go), are never moved; puts counts the
+// manifests written under a tag.
+func immutable(puts *int) http.Handler {
+	reg, tags := registry.New(), map[string]bool{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut && strings.Contains(r.URL.Path, "/manifests/") && !strings.Contains(r.URL.Path, "sha256:") {
+			if tags[r.URL.Path] {
+				http.Error(w, `{"errors":[{"code":"TAG_INVALID","message":"the tag already exists and cannot be overwritten"}]}`, http.StatusBadRequest)
+				return
+			}
+			tags[r.URL.Path] = true
+			*puts++
+		}
+		reg.ServeHTTP(w, r)
+	})
+}
+
 func TestAPromotionCopiesExactlyTheVerifiedImage(t *testing.T) {
-	srv := httptest.NewServer(registry.New())
+	puts := 0
+	srv := httptest.NewServer(immutable(&puts))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
 	verified, other := pushIndex(t, host, commitC), pushIndex(t, host, strings.Repeat("d", 40))
-	promote := func(from, tag string) (string, error) {
-		var out bytes.Buffer
-		o := &options{log: &out, from: from, commit: commitC}
-		err := o.promote(context.Background(), host+"/production:"+tag)
-		return out.String(), err
+	promote := func(from, commit, tag string) error {
+		o := &options{log: &bytes.Buffer{}, from: from, commit: commit}
+		return o.promote(context.Background(), host+"/production:"+tag)
 	}
-	if _, err := promote(verified, "v1"); err != nil {
+	if err := promote(verified, commitC, "v1"); err != nil {
 		t.Fatal(err)
 	}
 	ref, _ := name.NewTag(host + "/production:v1")
 	got, err := remote.Head(ref)
-	if err != nil || !strings.HasSuffix(verified, got.Digest.String()) {
-		t.Fatalf("production:v1 is %v (%v), want %s", got, err, verified)
+	if err != nil || !strings.HasSuffix(verified, got.Digest.String()) || puts != 1 {
+		t.Fatalf("production:v1 is %v (%v) after %d put(s), want %s", got, err, puts, verified)
 	}
-	if out, err := promote(verified, "v1"); err != nil || !strings.Contains(out, "nothing to copy") {
-		t.Errorf("a re-run: %v\n%s", err, out)
+	// A re-run copies nothing.
+	if err := promote(verified, commitC, "v1"); err != nil || puts != 1 {
+		t.Errorf("a re-run: %v, %d put(s)", err, puts)
 	}
-	if _, err := promote(other, "v2"); err == nil || !strings.Contains(err.Error(), "was built from \""+strings.Repeat("d", 40)+"\"") {
+	if err := promote(other, commitC, "v2"); err == nil || !strings.Contains(err.Error(), "was built from \""+strings.Repeat("d", 40)+"\"") {
 		t.Errorf("an image of another commit was promoted: %v", err)
 	}
 	// v1 already names the verified digest: a re-published tag of another
-	// commit's image is refused.
-	o := &options{log: &bytes.Buffer{}, from: other, commit: strings.Repeat("d", 40)}
-	if err := o.promote(context.Background(), host+"/production:v1"); err == nil || !strings.Contains(err.Error(), "already names") {
-		t.Errorf("a tag naming another digest was overwritten or deployed: %v", err)
+	// commit's image is refused, and v1 still names the verified one.
+	if err := promote(other, strings.Repeat("d", 40), "v1"); err == nil || !strings.Contains(err.Error(), "TAG_INVALID") {
+		t.Errorf("a tag naming another digest was overwritten: %v", err)
+	}
+	if got, err := remote.Head(ref); err != nil || !strings.HasSuffix(verified, got.Digest.String()) {
+		t.Errorf("production:v1 is %v (%v), want %s", got, err, verified)
 	}
 }
 
