@@ -51,6 +51,9 @@ type Config struct {
 	// ImageFromEnvironment is true when EnvImageTag or EnvImageDigest chose the
 	// image (not a config key).
 	ImageFromEnvironment bool
+	// examples are values the placeholder check accepts: render -example's
+	// only (ExampleProgram); nil for every real update.
+	examples map[string]string
 
 	// ContainerPort is the port the app listens on (HTTPS for the reference app).
 	// Default: DefaultContainerPort.
@@ -356,7 +359,11 @@ const (
 // LoadConfig reads the stack's config into a Config, applies defaults, and
 // validates it. It is the only place the program reads config. On any problem it
 // returns a *ConfigError listing all of them.
-func LoadConfig(ctx *pulumi.Context) (*Config, error) {
+func LoadConfig(ctx *pulumi.Context) (*Config, error) { return loadConfig(ctx, nil) }
+
+// loadConfig is LoadConfig accepting the given example values as they are
+// (ExampleProgram, for render -example only).
+func loadConfig(ctx *pulumi.Context, examples map[string]string) (*Config, error) {
 	keys, err := configuredKeys()
 	if err != nil {
 		return nil, err
@@ -372,7 +379,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 			return ctx.GetConfig(k)
 		}
 	}
-	c, err := parseConfig(ctx.Stack(), keys, lookup)
+	c, err := parseConfig(ctx.Stack(), keys, lookup, examples)
 	if c != nil {
 		c.ImageFromEnvironment = fromEnv
 	}
@@ -395,13 +402,21 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 // (as Pulumi passes them: strings, arrays as JSON). Unset keys keep their defaults;
 // a key set to a zero value stays zero and is validated as given.
 func ParseConfig(stack string, lookup func(fullKey string) (string, bool)) (*Config, error) {
-	return parseConfig(stack, nil, lookup)
+	return parseConfig(stack, nil, lookup, nil)
+}
+
+// ParseConfigAllowing is ParseConfig accepting the given example values
+// (render -example's, infra.ExampleSite) where the placeholder check would
+// refuse them.
+func ParseConfigAllowing(stack string, lookup func(fullKey string) (string, bool), examples map[string]string) (*Config, error) {
+	return parseConfig(stack, nil, lookup, examples)
 }
 
 // parseConfig also refuses configured keys nothing reads (when the caller knows
 // which keys are configured).
-func parseConfig(stack string, configured map[string]string, lookup func(fullKey string) (string, bool)) (*Config, error) {
+func parseConfig(stack string, configured map[string]string, lookup func(fullKey string) (string, bool), examples map[string]string) (*Config, error) {
 	c := DefaultConfig(stack)
+	c.examples = examples
 	var p problems
 	checkKnownKeys(&p, stack, configured)
 	c.Region, _ = lookup(RegionKey)

@@ -9,7 +9,7 @@ import (
 // configuredLookup parses a stack whose config is exactly m, as the engine
 // hands it over: the configured keys and a case-sensitive lookup.
 func parseConfigured(stack string, m map[string]string) (*Config, error) {
-	return parseConfig(stack, m, lookupFrom(m))
+	return parseConfig(stack, m, lookupFrom(m), nil)
 }
 
 func stagingConfig(extra map[string]string) map[string]string {

@@ -69,8 +69,8 @@ func informationless(hex string) bool {
 }
 
 // checkNotPlaceholder records a problem when a configured value is a placeholder.
-func checkNotPlaceholder(p *problems, keyName, value string) {
-	if value == "" {
+func (c *Config) checkNotPlaceholder(p *problems, keyName, value string) {
+	if value == "" || (c.examples != nil && c.examples[keyName] == value) {
 		return
 	}
 	if why := PlaceholderProblem(value); why != "" {
@@ -84,7 +84,7 @@ func (c *Config) validatePlaceholders(p *problems) {
 		{"accountId", c.AccountID}, {"certificateArn", c.CertificateArn},
 		{"permissionsBoundaryArn", c.PermissionsBoundaryArn}, {"vpcId", c.VpcID},
 	} {
-		checkNotPlaceholder(p, kv.key, kv.value)
+		c.checkNotPlaceholder(p, kv.key, kv.value)
 	}
 	var secretArns []string
 	for _, nv := range c.SecretRefs() {
@@ -99,7 +99,7 @@ func (c *Config) validatePlaceholders(p *problems) {
 	}
 	for _, l := range lists {
 		for _, v := range l.values {
-			checkNotPlaceholder(p, l.key, v)
+			c.checkNotPlaceholder(p, l.key, v)
 		}
 	}
 }

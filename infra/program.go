@@ -10,8 +10,10 @@ import (
 // Program is the whole stack: load and validate config, then build. main.go, the
 // offline recorder and tests all run exactly this. It returns the exported
 // outputs so a recorder can await them (mocks never see stack outputs).
-func Program(ctx *pulumi.Context) (Outputs, error) {
-	cfg, err := LoadConfig(ctx)
+func Program(ctx *pulumi.Context) (Outputs, error) { return program(ctx, nil) }
+
+func program(ctx *pulumi.Context, examples map[string]string) (Outputs, error) {
+	cfg, err := loadConfig(ctx, examples)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func (c *Config) validatePromotion(p *problems) {
 			p.add(key("promotionReaderArns"), arn, "a role in another account: in the stack's own account "+
 				"(webservice:accountId) the deploy role's identity policy already reads the repository")
 		default:
-			checkNotPlaceholder(p, "promotionReaderArns", arn)
+			c.checkNotPlaceholder(p, "promotionReaderArns", arn)
 		}
 		seen[arn] = true
 	}

@@ -1,12 +1,17 @@
 package tests
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/example/webservice/infra"
+	"github.com/example/webservice/internal/offline"
 	"github.com/example/webservice/internal/render"
 )
 
@@ -25,7 +30,7 @@ func TestRenderHelpNamesEachArgumentAndReadsAsSentences(t *testing.T) {
 		t.Errorf("-dir's default reads oddly:\n%s", help)
 	}
 	for _, want := range []string{"\n  -c key=value\n", "\n  -stack NAME\n", "\n  -diff OLD.json\n", "\n  -dir DIR\n",
-		"\n  -output NAME\n", "\n  -json\n"} {
+		"\n  -output NAME\n", "\n  -json\n", "\n  -example\n"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("help lacks %q:\n%s", want, help)
 		}
@@ -36,8 +41,8 @@ func TestRenderHelpNamesEachArgumentAndReadsAsSentences(t *testing.T) {
 	// Every flag's text is sentences: a capital first, a full stop last.
 	usage := regexp.MustCompile(`(?m)^    \t(.*)$`)
 	lines := usage.FindAllStringSubmatch(help, -1)
-	if len(lines) != 6 {
-		t.Fatalf("found %d flag descriptions, want 6:\n%s", len(lines), help)
+	if len(lines) != 7 {
+		t.Fatalf("found %d flag descriptions, want 7:\n%s", len(lines), help)
 	}
 	for _, m := range lines {
 		if text := m[1]; !regexp.MustCompile(`^[A-Z].*\.$`).MatchString(text) {
@@ -159,5 +164,33 @@ func TestRenderOutputPrintsOneStackOutput(t *testing.T) {
 	if _, stderr, code := renderCmd(t, "-stack", "staging", "-output", "nope"); code != render.ExitUsage ||
 		!strings.Contains(stderr, `"nope"`) {
 		t.Fatalf("unknown output: exit %d, %s", code, stderr)
+	}
+}
+
+// render -example previews production before an account exists, with AWS's
+// documentation examples for what the set-up sets; the placeholder check a
+// real update gets is unchanged: the same values through Program are
+// refused, and -example lets through only its own values.
+func TestRenderExamplePreviewsProductionWithoutWeakeningTheRealCheck(t *testing.T) {
+	var out, errb bytes.Buffer
+	// As committed before the set-up: no boundary, no certificate.
+	args := []string{"-dir", projectDir, "-stack", "production", "-example", "-c", "permissionsBoundaryArn=", "-c", "certificateArn="}
+	if code := render.Command(args, &out, &errb); code != render.ExitOK {
+		t.Fatalf("render -example: exit %d\n%s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "Note: EXAMPLE, not deployable: webservice:certificateArn and webservice:permissionsBoundaryArn are AWS's documentation examples") {
+		t.Errorf("the plan does not say it is an example:\n%s", out.String())
+	}
+	site := infra.ExampleSite("production")
+	_, err := offline.Run(offline.Options{Dir: projectDir, Stack: "production", Overrides: map[string]string{
+		"imageTag": deployTag, "certificateArn": site["certificateArn"], "permissionsBoundaryArn": site["permissionsBoundaryArn"]}})
+	var ce *infra.ConfigError
+	if !errors.As(err, &ce) || !slices.Contains(ce.Keys(), "webservice:certificateArn") || !slices.Contains(ce.Keys(), "webservice:permissionsBoundaryArn") {
+		t.Errorf("a real update took -example's values: %v", err)
+	}
+	errb.Reset()
+	if code := render.Command(append(args, "-c", "accountId=123456789012"), &out, &errb); code != render.ExitError ||
+		!strings.Contains(errb.String(), "webservice:accountId") {
+		t.Errorf("-example let through a placeholder it did not give: exit %d\n%s", code, errb.String())
 	}
 }

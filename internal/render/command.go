@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Exit codes of the render command.
@@ -56,11 +58,14 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		"exit 3 if anything did.")
 	output := fs.String("output", "", "Print only this stack output's value, for scripts (for example "+
 		"ecrRepositoryName).")
+	example := fs.Bool("example", false, "Give each setting the set-up sets (the boundary, production's "+
+		"certificate) that the stack file leaves unset an example value from AWS's documentation, to preview "+
+		"a stack before your account has them. A real pulumi up refuses these values.")
 	var overrides multiFlag
 	fs.Var(&overrides, "c", "Override one config value, as pulumi up --config does; repeat it for more. "+
 		"A key without a namespace belongs to the project.")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: render -stack NAME [-dir DIR] [-c key=value]... [-json] [-diff OLD.json] [-output NAME]\n"+
+		fmt.Fprintf(stderr, "usage: render -stack NAME [-dir DIR] [-c key=value]... [-example] [-json] [-diff OLD.json] [-output NAME]\n"+
 			"       render review -stack NAME [-dir DIR] [-c key=value]... BASE\n\n"+
 			"Renders everything the stack declares, offline: no AWS account, no Pulumi CLI.\n"+
 			"review: a pull request's plan and its changes against the base branch, which its own cmd/render\n"+
@@ -108,7 +113,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			return ExitError
 		}
 	}
-	preview, err := Render(*dir, *stack, ov, lastOutputs(old))
+	preview, err := render(*dir, *stack, ov, lastOutputs(old), *example)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return ExitError
@@ -199,10 +204,17 @@ func lastOutputs(old *Preview) map[string]any {
 // `pulumi up` would do on a deployed stack (keep the running image) and says
 // so in a note.
 func Render(dir, stack string, overrides map[string]string, previous map[string]any) (*Preview, error) {
+	return render(dir, stack, overrides, previous, false)
+}
+
+func render(dir, stack string, overrides map[string]string, previous map[string]any, example bool) (*Preview, error) {
 	start := time.Now()
 	proj, err := projectIn(dir)
 	if err != nil {
 		return nil, err
+	}
+	if example && !proj.service {
+		return nil, fmt.Errorf("render: -example gives the service's stacks the set-up's settings; %s is not the service", dir)
 	}
 	opts := offline.Options{Dir: dir, Stack: stack, Overrides: overrides, Previous: previous}
 	var notes []string
@@ -214,6 +226,34 @@ func Render(dir, stack string, overrides map[string]string, previous map[string]
 		cfg, err := project.StackConfig(dir, stack, overrides)
 		if err != nil {
 			return nil, err
+		}
+		if example {
+			var given []string
+			examples := map[string]string{}
+			for k, v := range infra.ExampleSite(stack) {
+				if cfg[infra.Namespace+":"+k] == "" {
+					examples[k] = v
+					given = append(given, infra.Namespace+":"+k)
+				}
+			}
+			sort.Strings(given)
+			ov := map[string]string{}
+			for k, v := range overrides {
+				ov[k] = v
+			}
+			for k, v := range examples {
+				ov[k] = v
+			}
+			opts.Overrides, overrides = ov, ov
+			proj.examples = examples
+			proj.program = func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+				return infra.ExampleProgram(examples)(ctx)
+			}
+			if len(given) > 0 {
+				notes = append(notes, fmt.Sprintf("EXAMPLE, not deployable: %s %s AWS's documentation examples (account "+
+					"123456789012), given by -example; a real pulumi up refuses them. Set yours: README § Set-up, step by step.",
+					strings.Join(given, " and "), map[bool]string{true: "is", false: "are"}[len(given) == 1]))
+			}
 		}
 		// The program takes the image from the environment too (never saved).
 		if previous == nil && cfg[infra.Namespace+":imageTag"] == "" && cfg[infra.Namespace+":imageDigest"] == "" &&
@@ -234,7 +274,7 @@ func Render(dir, stack string, overrides map[string]string, previous map[string]
 	}
 	var estimate *Estimate
 	if proj.service {
-		c, err := infra.ParseConfig(stack, func(k string) (string, bool) { v, ok := result.Config[k]; return v, ok })
+		c, err := infra.ParseConfigAllowing(stack, func(k string) (string, bool) { v, ok := result.Config[k]; return v, ok }, proj.examples)
 		if err != nil {
 			return nil, err
 		}

@@ -16,6 +16,8 @@ type project struct {
 	// service: the web service, whose renders keep the running image when none
 	// is given and carry the deploy-time estimate.
 	service bool
+	// examples are the values render -example gave (infra.ExampleSite).
+	examples map[string]string
 }
 
 // projectIn picks the program by the name in dir/Pulumi.yaml, so -dir bootstrap
