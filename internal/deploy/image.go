@@ -86,7 +86,7 @@ func (o *options) scanGate(ctx context.Context, repo, digest string) error {
 				status = string(d.ImageScanStatus.Status)
 			}
 			switch {
-			case status == "COMPLETE" || status == "ACTIVE" && sum != nil && sum.ImageScanCompletedAt != nil:
+			case sum != nil && (status == "COMPLETE" || status == "ACTIVE" && sum.ImageScanCompletedAt != nil):
 				fmt.Fprintf(o.log, "deploy: %s: %d CRITICAL finding(s)\n", what, sum.FindingSeverityCounts["CRITICAL"])
 				critical += sum.FindingSeverityCounts["CRITICAL"]
 			case status == "" || status == "PENDING" || status == "IN_PROGRESS" || status == "ACTIVE":
