@@ -113,9 +113,10 @@ type mappingResource struct {
 }
 
 type mappingAutoName struct {
-	Field     string `json:"field"`
-	MaxLength int    `json:"maxLength"`
-	Separator string `json:"separator"`
+	Field     string   `json:"field"`
+	MaxLength int      `json:"maxLength"`
+	Separator string   `json:"separator"`
+	UnlessSet []string `json:"unlessSet,omitempty"`
 }
 
 type configDefault struct {
@@ -175,6 +176,10 @@ func buildMapping(schemaJSON []byte, tfBinary, version string) (*mapping, []unma
 		r := mappingResource{Token: t.Token, DeleteBeforeReplace: t.DeleteBeforeReplace, Fields: fields}
 		if t.AutoName != "" {
 			r.AutoName = &mappingAutoName{Field: t.AutoName, MaxLength: t.AutoNameMax, Separator: "-"}
+			// Terraform's name_prefix (bucket_prefix) conflicts with the name.
+			if prefix, ok := fields[t.AutoName+"_prefix"]; ok {
+				r.AutoName.UnlessSet = []string{prefix.Name}
+			}
 		}
 		m.Resources[t.Terraform] = r
 	}

@@ -209,6 +209,18 @@ func copyFile(from, to string, mode os.FileMode) error {
 // with one commit, as a fresh clone of main would be.
 func copyRepository(t testing.TB, from, to string) {
 	t.Helper()
+	if rev := os.Getenv("WEBSERVICE_E2E_REV"); rev != "" {
+		// A commit instead of the working tree (work in progress elsewhere in it).
+		if err := os.MkdirAll(to, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("bash", "-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "-", from, rev, to)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git archive %s: %v\n%s", rev, err, b)
+		}
+		commitAll(t, to)
+		return
+	}
 	out, err := exec.Command("git", "-C", from, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
 		t.Fatalf("git ls-files: %v", err)
@@ -227,6 +239,11 @@ func copyRepository(t testing.TB, from, to string) {
 			t.Fatal(err)
 		}
 	}
+	commitAll(t, to)
+}
+
+// commitAll makes the copy a repository with one commit.
+func commitAll(t testing.TB, to string) {
 	for _, args := range [][]string{
 		{"init", "-q", "-b", "main"},
 		{"-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid", "add", "-A"},

@@ -244,6 +244,59 @@ aws ec2 revoke-security-group-ingress --group-id "$sg" --security-group-rule-ids
 			t.Errorf("cluster still active after destroy: %q", r.Stdout)
 		}
 	})
+
+	// Production as its stack file has it (three tasks, autoscaling, HTTPS
+	// with the set-up's certificate, access logs, protection), in an existing
+	// VPC. A release promotes staging's image by digest with
+	// go-containerregistry, which needs a registry moto does not serve: the
+	// suite puts the image into production's repository itself, and deploys
+	// without -from.
+	production := func(t *testing.T, tag string) result {
+		t.Helper()
+		w.must(".", "git -C release checkout -q --detach "+tag)
+		a := w.action(map[string]string{"stack": "production", "pulumi-stack": "production", "tag": tag,
+			"role-arn": "(the world's AWS_* credentials)", "health-url": app.URL,
+			"pulumi-config-passphrase": w.passphrase(), "pulumi-backend-url": w.backend()})
+		mustRun(t, a, "settings")
+		mustRun(t, a, "first")
+		if a.outputs["first"]["push"] == "true" {
+			w.pushImage(a.outputs["first"]["repository"], tag)
+		}
+		r, _ := a.run("deploy", "SSL_CERT_FILE="+app.caFile)
+		return r
+	}
+	stage(t, "production: a release in an existing VPC, HTTPS, autoscaling and access logs", func(t *testing.T) {
+		w.existingVPC("production", "10.21")
+		w.must(".", "git tag v1.0.0")
+		if r := production(t, "v1.0.0"); r.Code != 0 {
+			t.Fatalf("production deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
+		}
+		got := w.outputs("production")
+		if !strings.HasPrefix(got["url"].(string), "https://") || !strings.HasPrefix(got["tls"].(string), "HTTPS (") ||
+			got["accessLogsBucket"] == "" || got["imageTag"] != "v1.0.0" || got["httpsListenerArn"] == "" {
+			t.Errorf("production outputs: url %v, tls %v, accessLogsBucket %v, imageTag %v, httpsListenerArn %v",
+				got["url"], got["tls"], got["accessLogsBucket"], got["imageTag"], got["httpsListenerArn"])
+		}
+		r := w.must(".", "aws application-autoscaling describe-scalable-targets --service-namespace ecs --query 'ScalableTargets[].[ResourceId,MinCapacity,MaxCapacity]' --output text")
+		if !strings.Contains(r.Stdout, "service/webservice-production/webservice\t3\t12") {
+			t.Errorf("scalable target: %q, want production's 3 to 12 tasks", r.Stdout)
+		}
+	})
+
+	stage(t, "production: a newer release, then an older one refused unless a rollback", func(t *testing.T) {
+		w.commit("production's next release")
+		w.must(".", "git tag v1.0.1")
+		if r := production(t, "v1.0.1"); r.Code != 0 {
+			t.Fatalf("v1.0.1: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
+		}
+		r := production(t, "v1.0.0")
+		if out := r.Stdout + r.Stderr; r.Code != 1 || !strings.Contains(out, "an older release never replaces a newer one") {
+			t.Fatalf("re-deploying v1.0.0 over v1.0.1: exit %d, want 1 naming the order rule:\n%s", r.Code, tail(out, 20))
+		}
+		if got := w.outputs("production"); got["imageTag"] != "v1.0.1" {
+			t.Errorf("production runs %v after the refused release, want v1.0.1", got["imageTag"])
+		}
+	})
 }
 
 func keysOf(m map[string]any) []string {

@@ -26,6 +26,7 @@ import (
 	"syscall"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/spf13/afero"
@@ -60,11 +61,15 @@ type Resource struct {
 	Fields              map[string]Field `json:"fields"`
 }
 
-// AutoName: the property gets `<logical name><separator><random>` when unset.
+// AutoName: the property gets `<logical name><separator><random>` when unset,
+// and none when a property it conflicts with is set (bucketPrefix for bucket:
+// pulumi-aws reads the conflict from the provider's schema, which Terraform's
+// plugin protocol does not carry).
 type AutoName struct {
-	Field     string `json:"field"` // Terraform name
-	MaxLength int    `json:"maxLength"`
-	Separator string `json:"separator"`
+	Field     string   `json:"field"` // Terraform name
+	MaxLength int      `json:"maxLength"`
+	Separator string   `json:"separator"`
+	UnlessSet []string `json:"unlessSet,omitempty"` // Pulumi names
 }
 
 // Field is one property: its Pulumi name and, for a block, whether it is
@@ -208,7 +213,16 @@ func providerInfo(ctx context.Context, tf run.Provider, m *Mapping) (tfbridge.Pr
 				f = &tfbridge.SchemaInfo{}
 				ri.Fields[a.Field] = f
 			}
-			f.Default = tfbridge.AutoName(a.Field, a.MaxLength, a.Separator).Default
+			auto := tfbridge.AutoName(a.Field, a.MaxLength, a.Separator).Default
+			unless := a.UnlessSet
+			f.Default = &tfbridge.DefaultInfo{AutoNamed: true, ComputeDefault: func(ctx context.Context, opts tfbridge.ComputeDefaultOptions) (interface{}, error) {
+				for _, k := range unless {
+					if v, ok := opts.Properties[resource.PropertyKey(k)]; ok && !v.IsNull() {
+						return nil, nil
+					}
+				}
+				return auto.ComputeDefault(ctx, opts)
+			}}
 		}
 		info.Resources[tfName] = ri
 	}
