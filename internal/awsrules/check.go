@@ -1,11 +1,15 @@
-// Package awsrules checks every value the program sets against what the AWS
-// provider's own validators and the AWS APIs accept, offline. Pulumi's mock
-// engine runs no provider Check, so without this a value the provider refuses
-// (a security-group description with an apostrophe, a name one character too
-// long) passes every test and fails the first real `pulumi preview`.
+// Package awsrules checks every value the program sets against what AWS
+// accepts and `pulumi preview` would not catch, offline. Pulumi's mock engine
+// runs no provider Check and makes no call, so without this a value AWS
+// refuses (an ECR repository name in upper case, a security-group
+// description with an apostrophe) passes every test and fails a real
+// `pulumi up`, after other resources were created.
 //
-// The rules are data, one table (rules.go), each row citing its source. Every
-// scalar input of every recorded resource must be covered by a row: adding a
+// The rules are data, one table (rules.go), each row citing its source. What
+// the provider's own validators refuse at preview has no row: the end-to-end
+// suite shows the provider refusing it (tests/e2e/rules_test.go). Every scalar
+// input of every recorded resource must be covered by a row or be on the
+// coverage test's list of properties the provider checks at preview: adding a
 // resource or a property means adding its rows, or the coverage test fails.
 package awsrules
 
@@ -119,6 +123,14 @@ func Check(r *offline.Result) (violations []Violation, uncovered []string) {
 							Value: generated, Want: v, Source: rule.Source})
 					}
 				}
+			}
+		}
+		for _, pc := range CheckedAtPreview {
+			if pc.Type != res.Type {
+				continue
+			}
+			for _, l := range matchPath(pc.Path, res.Inputs) {
+				covered[l.path] = true // the provider checks it at preview
 			}
 		}
 		for _, l := range leaves {
@@ -261,6 +273,13 @@ func matchPath(path string, root map[string]any) []leaf {
 		}
 	}
 	return cur
+}
+
+// Refuses reports whether the rule refuses one value, and what it wants instead
+// (tests/e2e/rules_test.go checks that the value it injects is one the row refuses).
+func (r Rule) Refuses(v any) (want string, refused bool) {
+	want, ok := r.apply(v)
+	return want, !ok
 }
 
 // apply checks one value; on failure it returns what is wanted.
