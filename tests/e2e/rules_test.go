@@ -402,42 +402,10 @@ func newProber(t *testing.T, w *world) *prober {
 	if err := os.WriteFile(filepath.Join(p.dir, "Pulumi.yaml"), []byte(project), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p.likePulumiAWS(t)
 	for _, stack := range []string{"probe-0", "probe-1"} {
 		w.must(filepath.Join("tests", "e2e", "probe"), "pulumi stack init --non-interactive "+stack)
 	}
 	return p
-}
-
-// likePulumiAWS corrects the world's stand-in where it differs from
-// pulumi-aws for a resource the probe declares: the stand-in auto-names an S3
-// bucket's `bucket` even when `bucketPrefix` is set, and the two conflict, so
-// Terraform refuses the pair and stops before it validates bucketPrefix;
-// pulumi-aws's bridge skips an auto-name that conflicts with a property set
-// (ConflictsWith, which the dynamic bridge cannot see). The program always
-// sets bucketPrefix, so here the bucket is never auto-named.
-func (p *prober) likePulumiAWS(t *testing.T) {
-	t.Helper()
-	file := filepath.Join(p.w.home, "plugins", "resource-aws-v"+p.version, "mapping.json")
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	bucket, ok := m["resources"].(map[string]any)["aws_s3_bucket"].(map[string]any)
-	if !ok || bucket["autoName"] == nil {
-		t.Fatalf("%s: no auto-name for aws_s3_bucket to turn off (has the stand-in changed? then drop likePulumiAWS)", file)
-	}
-	delete(bucket, "autoName")
-	if b, err = json.Marshal(m); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // created lists what moto holds of every type the probe declares ("" none).

@@ -251,14 +251,16 @@ aws ec2 revoke-security-group-ingress --group-id "$sg" --security-group-rule-ids
 	// go-containerregistry, which needs a registry moto does not serve: the
 	// suite puts the image into production's repository itself, and deploys
 	// without -from.
-	production := func(t *testing.T, tag string) result {
+	production := func(t *testing.T, tag, rollback string) result {
 		t.Helper()
 		w.must(".", "git -C release checkout -q --detach "+tag)
-		a := w.action(map[string]string{"stack": "production", "pulumi-stack": "production", "tag": tag,
+		a := w.action(map[string]string{"stack": "production", "pulumi-stack": "production", "tag": tag, "rollback": rollback,
 			"role-arn": "(the world's AWS_* credentials)", "health-url": app.URL,
 			"pulumi-config-passphrase": w.passphrase(), "pulumi-backend-url": w.backend()})
 		mustRun(t, a, "settings")
-		mustRun(t, a, "first")
+		if r, _ := a.run("first"); r.Code != 0 {
+			return r
+		}
 		if a.outputs["first"]["push"] == "true" {
 			w.pushImage(a.outputs["first"]["repository"], tag)
 		}
@@ -268,7 +270,7 @@ aws ec2 revoke-security-group-ingress --group-id "$sg" --security-group-rule-ids
 	stage(t, "production: a release in an existing VPC, HTTPS, autoscaling and access logs", func(t *testing.T) {
 		w.existingVPC("production", "10.21")
 		w.must(".", "git tag v1.0.0")
-		if r := production(t, "v1.0.0"); r.Code != 0 {
+		if r := production(t, "v1.0.0", "false"); r.Code != 0 {
 			t.Fatalf("production deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
 		}
 		got := w.outputs("production")
@@ -286,15 +288,21 @@ aws ec2 revoke-security-group-ingress --group-id "$sg" --security-group-rule-ids
 	stage(t, "production: a newer release, then an older one refused unless a rollback", func(t *testing.T) {
 		w.commit("production's next release")
 		w.must(".", "git tag v1.0.1")
-		if r := production(t, "v1.0.1"); r.Code != 0 {
+		if r := production(t, "v1.0.1", "false"); r.Code != 0 {
 			t.Fatalf("v1.0.1: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
 		}
-		r := production(t, "v1.0.0")
+		r := production(t, "v1.0.0", "false")
 		if out := r.Stdout + r.Stderr; r.Code != 1 || !strings.Contains(out, "an older release never replaces a newer one") {
 			t.Fatalf("re-deploying v1.0.0 over v1.0.1: exit %d, want 1 naming the order rule:\n%s", r.Code, tail(out, 20))
 		}
 		if got := w.outputs("production"); got["imageTag"] != "v1.0.1" {
 			t.Errorf("production runs %v after the refused release, want v1.0.1", got["imageTag"])
+		}
+		if r := production(t, "v1.0.0", "true"); r.Code != 0 {
+			t.Fatalf("the rollback to v1.0.0: exit %d\n%s%s", r.Code, tail(r.Stdout, 60), tail(r.Stderr, 30))
+		}
+		if got := w.outputs("production"); got["imageTag"] != "v1.0.0" || got["previousImageTag"] != "v1.0.1" {
+			t.Errorf("after the rollback production runs %v (previous %v), want v1.0.0 (v1.0.1)", got["imageTag"], got["previousImageTag"])
 		}
 	})
 }
