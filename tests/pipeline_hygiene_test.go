@@ -98,7 +98,9 @@ func TestNoToolIsInstalledFromAVersionDependabotCannotSee(t *testing.T) {
 }
 
 // TestMotoIsInstalledInTheReleaseTheSuiteNames: moto's version is
-// internal/motoserver.Version; the one workflow that installs it says the same.
+// internal/motoserver.Version, in one place. The suites that need moto (build
+// tag e2e) run in .ci/run on the machine image, which carries moto: no
+// workflow installs it.
 func TestMotoIsInstalledInTheReleaseTheSuiteNames(t *testing.T) {
 	install := regexp.MustCompile(`moto\[server\]==([\w.]+)`)
 	var found []string
@@ -111,8 +113,8 @@ func TestMotoIsInstalledInTheReleaseTheSuiteNames(t *testing.T) {
 			}
 		}
 	}
-	if len(found) != 1 || !strings.HasPrefix(found[0], "test.yml") {
-		t.Errorf("moto is installed in %v: want once, in test.yml, before go test ./...", found)
+	if len(found) != 0 {
+		t.Errorf("moto is installed in %v: the tests go test ./... runs need none", found)
 	}
 }
 
