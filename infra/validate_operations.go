@@ -59,7 +59,7 @@ func (c *Config) validateOperations(p *problems) {
 	}
 	if c.WAF && !wafBuilt {
 		p.add(key("waf"), "true", "false in this build: the WAF code is only compiled with `-tags waf` "+
-			"(it adds ~70 s and ~4 GB to a cold build); run `GOFLAGS=-tags=waf pulumi up` (see README, WAF)")
+			"(it adds ~70 s and ~4 GB to a cold build); run `GOFLAGS=-tags=waf pulumi up` (see docs/operations.md § WAF)")
 	}
 }
 

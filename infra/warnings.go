@@ -18,7 +18,7 @@ func (c *Config) Warnings() []string {
 	if c.PermissionsBoundaryArn == "" {
 		out = append(out, fmt.Sprintf("%s is not set: the CI deploy role from bootstrap/ may only create roles "+
 			"that carry the stack's boundary, so a CI deploy fails on iam:CreateRole; set it to bootstrap's "+
-			"%sPermissionsBoundaryArn output (README, set-up step 1)", key("permissionsBoundaryArn"), c.Stack))
+			"%sPermissionsBoundaryArn output (README § Set-up, step by step)", key("permissionsBoundaryArn"), c.Stack))
 	}
 	return out
 }

@@ -16,7 +16,7 @@ import (
 // filesystem, and that user. On Fargate the task's volume at /tmp is a bind
 // mount owned by root with mode 0755 unless the image declares the path as a
 // VOLUME (AmazonECS/latest/developerguide/bind-mounts.html), so uid 10001 could
-// not write it. Checked for app/Dockerfile and every Dockerfile in the README.
+// not write it. Checked for app/Dockerfile and every Dockerfile example in the docs.
 
 // finalStage returns the instructions of a Dockerfile's last stage, continuation
 // lines joined, keyword upper-cased.
@@ -88,17 +88,25 @@ func TestAppImageDeclaresTheWritableTmpAndTheTasksUser(t *testing.T) {
 	checkRuntimeImage(t, "app/Dockerfile", string(b))
 }
 
-func TestREADMEDockerfilesDeclareTheWritableTmpAndTheTasksUser(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(projectDir, "README.md"))
+// The examples a reader copies (docs/app.md, "Bring your own app") hold too.
+func TestDocsDockerfilesDeclareTheWritableTmpAndTheTasksUser(t *testing.T) {
+	docs, err := filepath.Glob(filepath.Join(projectDir, "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)```dockerfile\n(.*?)```").FindAllStringSubmatch(string(b), -1)
-	if len(blocks) == 0 {
-		t.Fatal("no dockerfile block in the README")
+	found := 0
+	for _, doc := range append(docs, filepath.Join(projectDir, "README.md")) {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, blk := range regexp.MustCompile("(?s)```dockerfile\n(.*?)```").FindAllStringSubmatch(string(b), -1) {
+			found++
+			checkRuntimeImage(t, filepath.Base(doc)+" dockerfile block", blk[1])
+		}
 	}
-	for _, blk := range blocks {
-		checkRuntimeImage(t, "README.md dockerfile block", blk[1])
+	if found == 0 {
+		t.Fatal("no dockerfile block in README.md or docs/ (docs/app.md has the bring-your-own-app example)")
 	}
 }
 

@@ -179,9 +179,9 @@ func projectToolRejects(tool string, args []string) string {
 	return ""
 }
 
-// pulumiFlags are the flags of the Pulumi CLI commands the runbook uses
-// (pulumi.com/docs/iac/cli/commands, CLI 3.274); "=" marks a flag that takes
-// a value. Global flags may stand anywhere.
+// pulumiFlags are the flags of the Pulumi CLI commands the runbook and the
+// README use (pulumi.com/docs/iac/cli/commands, CLI 3.274); "=" marks a flag
+// that takes a value. Global flags may stand anywhere.
 var (
 	pulumiGlobal   = []string{"--cwd=", "-C=", "--non-interactive", "--color="}
 	pulumiCommands = map[string][]string{
@@ -199,6 +199,8 @@ var (
 		"config get":    {"--stack=", "-s=", "--json", "-j", "--path"},
 		"config set":    {"--stack=", "-s=", "--path", "--secret", "--plaintext"},
 		"config rm":     {"--stack=", "-s=", "--path"},
+		"stack init":    {"--stack=", "-s=", "--secrets-provider=", "--no-select"},
+		"login":         {"--local", "--cloud-url="},
 	}
 )
 

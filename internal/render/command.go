@@ -122,7 +122,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if *output != "" {
 		v, ok := preview.Outputs[*output]
 		if !ok {
-			fmt.Fprintf(stderr, "render: -output %q: no such stack output (see the output contract in README.md)\n", *output)
+			fmt.Fprintf(stderr, "render: -output %q: no such stack output (see README § The outputs contract)\n", *output)
 			return ExitUsage
 		}
 		fmt.Fprintln(stdout, outputText(v))

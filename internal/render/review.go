@@ -48,7 +48,7 @@ func review(stdout, stderr io.Writer, dir, stack, base string, ov map[string]str
 		fmt.Fprintln(stderr, err)
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		fmt.Fprintf(summary, "## Offline plan: %s\n> [!NOTE]\n> %[1]s is not configured yet, on this branch or its base: nothing to "+
-			"plan until its stack file is complete (README, CI/CD set-up).\n```\n%v\n```\n", stack, err)
+			"plan until its stack file is complete (README § Set-up, step by step).\n```\n%v\n```\n", stack, err)
 		fmt.Fprintf(stdout, "::notice title=%s is not configured yet::%s\n", stack, first)
 		return ExitOK
 	case err != nil && old != nil:
