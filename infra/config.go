@@ -102,7 +102,7 @@ type Config struct {
 	// a new task. Default: DefaultHealthCheckGracePeriod.
 	HealthCheckGracePeriod int
 
-	// HealthCheckPath the ALB probes. Default: DefaultHealthCheckPath (the seed's).
+	// HealthCheckPath the ALB probes. Default: DefaultHealthCheckPath.
 	HealthCheckPath string
 	// HealthCheckProtocol the ALB probes with. Default: DefaultHealthCheckProtocol.
 	HealthCheckProtocol string

@@ -44,7 +44,7 @@ var planConfigs = []struct {
 
 // allPlans runs every configuration as CI deploys it: in the account
 // testAccount, with the permissions boundary bootstrap/ made for the stack (the
-// README's set-up step 1), plus bootstrap/ itself.
+// README § Set-up, step by step), plus bootstrap/ itself.
 func allPlans(t *testing.T) []plan {
 	t.Helper()
 	b := mustBootstrap(t, bootstrapTestConfig())

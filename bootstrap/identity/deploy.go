@@ -47,7 +47,7 @@ func (s scope) resourceTagged(st iampolicy.Statement) iampolicy.Statement {
 }
 
 // deployPolicy is what `pulumi up` of one service stack needs, and no more. Each
-// statement's Sid says what it is for; the README lists the reasons. Where AWS
+// statement's Sid says what it is for; docs/identity.md lists the reasons. Where AWS
 // offers no resource-level permission the statement is read-only or names why.
 // tests/ evaluates it against every call a deploy of each stack makes
 // (internal/authz), so a missing permission fails here, not in an account.

@@ -10,7 +10,7 @@ import (
 )
 
 // Output names: store the role ARNs as GitHub variables and each boundary ARN in
-// its service stack's webservice:permissionsBoundaryArn (README, CI/CD set-up).
+// its service stack's webservice:permissionsBoundaryArn (README § Set-up, step by step).
 const (
 	OutputOIDCProviderArn                  = "oidcProviderArn"
 	OutputPreviewRoleArn                   = "previewRoleArn"

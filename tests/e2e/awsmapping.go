@@ -22,8 +22,8 @@ import (
 
 // awsType is one type our stacks declare, as pulumi-aws v6.83.4 serves it.
 // Token and Terraform type pair up as in pulumi-aws's provider/resources.go;
-// the overrides are those pulumi-aws declares for the type there (README,
-// "The end-to-end suite" lists them with their source).
+// the overrides are those pulumi-aws declares for the type there (docs/e2e.md §
+// pulumi-aws's overrides carried over lists them with their source).
 type awsType struct {
 	Terraform string
 	Token     string

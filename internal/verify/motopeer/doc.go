@@ -3,7 +3,7 @@
 // 127.0.0.1 on a port the kernel picks. No traffic leaves loopback.
 //
 //	pip install 'moto[server]==5.2.1'   # once; then:
-//	go test -tags e2e ./internal/verify/motopeer/   (with the end-to-end suite: README)
+//	go test -tags e2e ./internal/verify/motopeer/   (with the end-to-end suite: docs/e2e.md)
 //
 // Without moto_server the suite skips, saying how to install it; with CI=true
 // (as .ci/run sets it) it fails instead.
