@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -113,8 +114,10 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
-	stage(t, "second deploy", func(t *testing.T) {
+	stage(t, "second deploy, and render -json -diff plans it as the real preview does", func(t *testing.T) {
 		commit := w.commit("second release")
+		digest := w.pushImage(first["ecrRepositoryUrl"].(string), commit)
+		w.renderMatchesThePreview(t, first, commit, digest)
 		_, r := deploy(t, commit, false)
 		if r.Code != 0 {
 			t.Fatalf("deploy: exit %d\n%s%s", r.Code, tail(r.Stdout, 80), tail(r.Stderr, 30))
@@ -449,6 +452,87 @@ pulumi config set -s %[1]s --path 'webservice:publicSubnetIds[1]' %[4]s
 pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[0]' %[5]s
 pulumi config set -s %[1]s --path 'webservice:privateSubnetIds[1]' %[6]s
 git -c user.name=e2e -c user.email=e2e@example.invalid commit -q -am "e2e: %[1]s in an existing VPC"`, stack, ids[0], ids[1], ids[2], ids[3], ids[4]))
+}
+
+// renderMatchesThePreview compares, for a deploy of commit@digest onto what
+// the stack runs (its outputs), the real `pulumi preview --json` with
+// `render -json -diff` from a render of the running release: the same steps
+// change, with the same ops, and the same new inputs where the program knows
+// them (the lifecycle policy names the same releases). What render cannot
+// know (ids and ARNs AWS gave) it leaves unknown, and the real preview
+// knows; those are not compared.
+func (w *world) renderMatchesThePreview(t *testing.T, running map[string]any, commit, digest string) {
+	t.Helper()
+	tmp := t.TempDir()
+	env := []string{"WEBSERVICE_IMAGE_TAG=" + commit, "WEBSERVICE_IMAGE_DIGEST=" + digest}
+	w.must(".", "git -C release checkout -q --detach "+commit)
+	w.must(".", fmt.Sprintf(`go build -o bin/render ./cmd/render
+bin/render -dir release -stack staging -json -c imageTag=%s -c 'imageDigest=%s' > %s/base.json`,
+		running["imageTag"], running["image"].(string)[strings.Index(running["image"].(string), "@")+1:], tmp))
+	real := w.must("release", "pulumi preview -s staging --json --non-interactive", env...).Stdout
+	rendered := w.sh(".", fmt.Sprintf("bin/render -dir release -stack staging -json -diff %s/base.json", tmp), env...)
+	if rendered.Code != 3 {
+		t.Fatalf("render -diff: exit %d, want 3 (changes)\n%s", rendered.Code, rendered.Stderr)
+	}
+	changes := func(doc string) map[string]step {
+		var d struct{ Steps []step }
+		mustJSON(t, doc, &d)
+		out := map[string]step{}
+		for _, s := range d.Steps {
+			if s.Op != "same" && s.Op != "read" {
+				out[s.URN] = s
+			}
+		}
+		return out
+	}
+	got, want := changes(rendered.Stdout), changes(real)
+	if len(want) < 3 {
+		t.Fatalf("the real preview of a deploy changes %d resources, want the task definition, the service and the lifecycle policy at least", len(want))
+	}
+	compared := 0
+	for urn, s := range want {
+		r, ok := got[urn]
+		switch {
+		case !ok:
+			t.Errorf("the real preview %ss %s; render -diff does not", s.Op, urn)
+		case r.Op != s.Op:
+			t.Errorf("%s: the real preview %ss it, render -diff %ss it", urn, s.Op, r.Op)
+		}
+		for k, v := range s.NewState.Inputs {
+			rv, known := r.NewState.Inputs[k]
+			if !known || rv == unknown || v == unknown || (k != "policy" && k != "containerDefinitions") {
+				continue
+			}
+			compared++
+			// Offline, render makes up the account where AWS would give it
+			// (docs/render.md): compare the documents without account ids.
+			if accountRe.ReplaceAllString(fmt.Sprint(rv), "ACCOUNT") != accountRe.ReplaceAllString(fmt.Sprint(v), "ACCOUNT") {
+				t.Errorf("%s %s: the real preview plans %v, render -diff %v", urn, k, v, rv)
+			}
+		}
+	}
+	for urn, r := range got {
+		if _, ok := want[urn]; !ok {
+			t.Errorf("render -diff %ss %s; the real preview does not", r.Op, urn)
+		}
+	}
+	if compared < 2 {
+		t.Errorf("compared %d documents (the lifecycle policy, the container definitions): want both", compared)
+	}
+	t.Logf("render -diff and the real preview agree on %d changed resources and %d planned documents", len(want), compared)
+}
+
+var accountRe = regexp.MustCompile(`\b[0-9]{12}\b`)
+
+// unknown is how the engine and render spell a value known only after the update.
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+type step struct {
+	Op       string `json:"op"`
+	URN      string `json:"urn"`
+	NewState struct {
+		Inputs map[string]any `json:"inputs"`
+	} `json:"newState"`
 }
 
 // recordFixture saves `pulumi preview --refresh --json` of staging, as
