@@ -70,7 +70,7 @@ func checkKnownKeys(p *problems, stack string, configured map[string]string) {
 				want += " (keys are case-sensitive)"
 			}
 		}
-		want += fmt.Sprintf(" (if you gave it with -c/--config, pulumi saved it in Pulumi.%s.yaml: "+
+		want += fmt.Sprintf(" (if pulumi up or preview -c gave it, the CLI saved it in Pulumi.%s.yaml: "+
 			"remove it with pulumi config rm -s %s %s)", stack, stack, k)
 		p.add(k, configured[k], want)
 	}

@@ -80,7 +80,7 @@ func TestAnUnknownKeySaysPulumiSavedItAndHowToRemoveIt(t *testing.T) {
 	_, err := parseConfigured("staging", stagingConfig(map[string]string{"webservice:foo": "1"}))
 	got := fieldFor(t, err, "webservice:foo").Error()
 	want := `webservice:foo: got "1", want a key this program reads (see Pulumi.yaml) ` +
-		`(if you gave it with -c/--config, pulumi saved it in Pulumi.staging.yaml: ` +
+		`(if pulumi up or preview -c gave it, the CLI saved it in Pulumi.staging.yaml: ` +
 		`remove it with pulumi config rm -s staging webservice:foo)`
 	if got != want {
 		t.Fatalf("message\n got %s\nwant %s", got, want)
@@ -88,7 +88,7 @@ func TestAnUnknownKeySaysPulumiSavedItAndHowToRemoveIt(t *testing.T) {
 	_, err = parseConfigured("production", map[string]string{"aws:region": "us-east-1", "webservice:helthCheckPath": "/x"})
 	got = fieldFor(t, err, "webservice:helthCheckPath").Error()
 	want = `webservice:helthCheckPath: got "/x", want a key this program reads (see Pulumi.yaml); ` +
-		`did you mean webservice:healthCheckPath? (if you gave it with -c/--config, pulumi saved it in ` +
+		`did you mean webservice:healthCheckPath? (if pulumi up or preview -c gave it, the CLI saved it in ` +
 		`Pulumi.production.yaml: remove it with pulumi config rm -s production webservice:helthCheckPath)`
 	if got != want {
 		t.Fatalf("message\n got %s\nwant %s", got, want)

@@ -407,6 +407,16 @@ func goRejects(args []string) string {
 		return ""
 	case "build", "test", "vet":
 		return goBuildRejects(dir, sub, rest)
+	case "list":
+		// go list -m MODULE: the module must be one go.mod requires.
+		if len(rest) != 2 || rest[0] != "-m" {
+			return "go list: only go list -m MODULE is documented"
+		}
+		mod := readFileString(filepath.Join(dir, "go.mod"))
+		if !regexp.MustCompile(`(?m)^\s*(require )?` + regexp.QuoteMeta(rest[1]) + ` v`).MatchString(mod) {
+			return "go.mod requires no module " + rest[1]
+		}
+		return ""
 	case "run":
 		if len(rest) == 0 {
 			return "go run of nothing"

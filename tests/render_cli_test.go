@@ -194,3 +194,26 @@ func TestRenderExamplePreviewsProductionWithoutWeakeningTheRealCheck(t *testing.
 		t.Errorf("-example let through a placeholder it did not give: exit %d\n%s", code, errb.String())
 	}
 }
+
+// A newcomer's first mistakes with the command line are usage errors (exit
+// 2) whose last line says what was wrong: a missing -stack, the stack given
+// as an argument, or a stack with no file (which names those that have one).
+func TestRenderSaysWhichPartOfTheCommandLineIsWrong(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "render: -stack is required (for example -stack staging)"},
+		{[]string{"staging"}, "render: -stack is required"},
+		{[]string{"-stack", "staging", "production"}, `render: unexpected argument "production"`},
+		{[]string{"-stack", "prod"}, `render: -stack "prod": no Pulumi.prod.yaml in ` + projectDir + "; its stacks are production, staging"},
+		{[]string{"-stack", "Staging"}, "its stacks are production, staging"},
+	} {
+		_, stderr, code := renderCmd(t, c.args...)
+		last := strings.TrimSpace(stderr)
+		last = last[strings.LastIndex(last, "\n")+1:]
+		if code != render.ExitUsage || !strings.Contains(last, c.want) {
+			t.Errorf("render %v: exit %d, last line %q; want exit %d and %q", c.args, code, last, render.ExitUsage, c.want)
+		}
+	}
+}

@@ -469,7 +469,7 @@ func TestRenderUsageErrors(t *testing.T) {
 	if _, _, code := renderCmd(t, "-stack", "staging", "-c", "novalue"); code != render.ExitUsage {
 		t.Fatalf("-c without =: exit %d", code)
 	}
-	if _, stderr, code := renderCmd(t, "-stack", "qa"); code != render.ExitError || !strings.Contains(stderr, `stack "qa"`) {
+	if _, stderr, code := renderCmd(t, "-stack", "qa"); code != render.ExitUsage || !strings.Contains(stderr, `stack "qa"`) {
 		t.Fatalf("unknown stack: exit %d, %s", code, stderr)
 	}
 }

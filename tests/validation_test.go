@@ -46,7 +46,7 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 			"webservice:DesiredCount", "did you mean webservice:desiredCount? (keys are case-sensitive)"},
 		{"rejects an unknown key without a far-fetched suggestion, saying how to remove it", "staging",
 			map[string]string{"foo": "1"}, "webservice:foo", `webservice:foo: got "1", want a key this program reads ` +
-				"(see Pulumi.yaml) (if you gave it with -c/--config, pulumi saved it in Pulumi.staging.yaml: " +
+				"(see Pulumi.yaml) (if pulumi up or preview -c gave it, the CLI saved it in Pulumi.staging.yaml: " +
 				"remove it with pulumi config rm -s staging webservice:foo)\n"},
 		{"rejects a Region outside the aws partition", "production", map[string]string{"aws:region": "us-gov-west-1"},
 			"aws:region", `aws:region: got "us-gov-west-1", want a Region of the aws partition, e.g. us-east-1 ` +

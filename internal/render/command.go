@@ -83,6 +83,12 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	if *stack == "" || !reviewing && fs.NArg() > 0 ||
 		reviewing && (fs.NArg() != 1 || *asJSON || *diffFile != "" || *output != "") {
 		fs.Usage()
+		fmt.Fprintln(stderr, "\nrender: "+usageProblem(*stack, reviewing, fs.Args()))
+		return ExitUsage
+	}
+	// review reports a stack the pull request cannot render in its own way.
+	if err := stackExists(*dir, *stack); err != nil && !reviewing {
+		fmt.Fprintf(stderr, "render: %v\n", err)
 		return ExitUsage
 	}
 	ov := map[string]string{}
