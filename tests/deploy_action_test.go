@@ -54,15 +54,29 @@ func TestDeployActionStepsHaveStableIdsAndPlainExpressions(t *testing.T) {
 			t.Errorf("step %s does not hand bin/deploy's results to $GITHUB_OUTPUT: %s", id, run(steps[id]))
 		}
 	}
+	// A cancelled job's SIGINT goes to the step's process only: bin/deploy
+	// must be it (exec), or it never cancels its update and the lock stays.
 	first, deploy := run(steps["first"]), run(steps["deploy"])
-	if !strings.HasPrefix(first, "bin/deploy first -stack") || !strings.Contains(first, `-skip-older="$BUILD"`) {
+	if !strings.HasPrefix(first, "exec bin/deploy first -stack") || !strings.Contains(first, `-skip-older="$BUILD"`) {
 		t.Errorf("the first-deployment step runs %q", first)
 	}
-	for _, want := range []string{"bin/deploy -stack", `-from "$FROM"`, `-rollback="$ROLLBACK"`, `-signer-workflow "$SIGNER"`,
+	// A rollback's target is checked before the credentials step.
+	if s := run(steps["settings"]); !strings.Contains(s, `-tag "$TAG" -rollback="$ROLLBACK"`) {
+		t.Errorf("the settings step does not check a rollback's target: %s", s)
+	}
+	for _, want := range []string{"exec bin/deploy -stack", `-from "$FROM"`, `-rollback="$ROLLBACK"`, `-signer-workflow "$SIGNER"`,
 		`-allow-critical="${ALLOW:-false}"`, `-require-scan="${REQUIRE:-false}"`} {
 		if !strings.Contains(deploy, want) {
 			t.Errorf("the deploy step lacks %q: %s", want, deploy)
 		}
+	}
+	// A build is attested on every attempt that deploys it: a re-run after a
+	// push that was never attested (a cancelled run) finds the image, pushes
+	// nothing, and still attests it, or no deploy of the commit could pass.
+	attest := steps["actions/attest-build-provenance@v4.1.0"]
+	if c := cond(attest); strings.Contains(c, "steps.push") || !strings.Contains(c, "steps.first.outputs.deploy == 'true'") ||
+		fmt.Sprint(attest["with"].(map[string]any)["subject-digest"]) != "${{ steps.push.outputs.digest || steps.first.outputs.digest }}" {
+		t.Errorf("the attestation runs when %q, of %v", c, attest["with"])
 	}
 	if cond(steps["deploy"]) != "steps.first.outputs.deploy == 'true'" || cond(steps["push"]) != "inputs.build == 'true' && steps.first.outputs.push == 'true'" {
 		t.Errorf("deploy runs when %q, push when %q", cond(steps["deploy"]), cond(steps["push"]))

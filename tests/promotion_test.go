@@ -135,7 +135,7 @@ func promotionRequests(stagingRepo, productionRepo string) (read, write []authz.
 		read = append(read, authz.Request{Action: a, Resource: stagingRepo})
 	}
 	for _, a := range []string{"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-		"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages", "ecr:DescribeImageScanFindings"} {
+		"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages"} {
 		write = append(write, authz.Request{Action: a, Resource: productionRepo})
 	}
 	return read, write

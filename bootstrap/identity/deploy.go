@@ -86,10 +86,7 @@ func deployPolicy(s scope, boundaryArn string, waf bool, promoteFrom string) iam
 			"ecr:UntagResource",
 			// The repository policy of webservice:promotionReaderArns.
 			"ecr:SetRepositoryPolicy", "ecr:GetRepositoryPolicy", "ecr:DeleteRepositoryPolicy",
-			// The pipeline starts a scan ECR has not begun, and fails a push with
-			// critical findings.
-			"ecr:DescribeImageScanFindings", "ecr:StartImageScan",
-			// Push and re-read the image.
+			// Push and re-read the image (DescribeImages: its scan summary, for the scan gate).
 			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
 			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
 		}, repo),

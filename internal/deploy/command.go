@@ -87,7 +87,11 @@ func run(ctx context.Context, o *options, args []string) int {
 		return 2
 	}
 	o.pulumiStack = cmp.Or(o.pulumiStack, o.stack)
-	if err := do(ctx); err != nil {
+	err := o.rollbackTarget(sub)
+	if err == nil {
+		err = do(ctx)
+	}
+	if err != nil {
 		o.say("error", "%v", err)
 		return 1
 	}

@@ -39,7 +39,7 @@ func (o *options) first(ctx context.Context) error {
 		return err
 	}
 	digest, err := o.digest(ctx, before.str("ecrRepositoryName"))
-	o.result("repository", before.str("ecrRepositoryUrl"), "push", fmt.Sprint(digest == "" && !older), "deploy", fmt.Sprint(!older))
+	o.result("repository", before.str("ecrRepositoryUrl"), "push", fmt.Sprint(digest == "" && !older), "deploy", fmt.Sprint(!older), "digest", digest)
 	return err
 }
 
@@ -68,7 +68,7 @@ func (o *options) deploy(ctx context.Context) error {
 		return err
 	}
 	image := url + "@" + digest
-	o.result("url", consoleURL(image)) // the job's environment URL: the record of what it ran
+	o.result("url", consoleURL(image)+map[bool]string{true: "#rollback"}[o.rollback]) // the environment URL: the record of what ran
 	if o.signer != "" {
 		if err := o.attested(ctx, image); err != nil {
 			return err
@@ -164,6 +164,25 @@ func (o *options) older(before outputs) (bool, error) {
 		return true, nil
 	}
 	return true, errors.New(why + "; to return to it on purpose, run the rollback")
+}
+
+// rollbackTarget, checked before the credentials step: a rollback aims at a release tag (the
+// ruleset says who makes one) or a commit of main, never at unreviewed code; never a re-run.
+func (o *options) rollbackTarget(sub string) error {
+	if !o.rollback || sub == "staged" {
+		return nil
+	}
+	if n := os.Getenv("GITHUB_RUN_ATTEMPT"); n != "" && n != "1" {
+		return errors.New("a re-run of a rollback run would return the stack to that release over whatever came after: start a new rollback run")
+	}
+	commit := o.rev(o.tag)
+	switch {
+	case commit == "":
+		return fmt.Errorf("-tag %s: a rollback returns to a release tag or a commit of main, and %s has neither", o.tag, o.git)
+	case commitRe.MatchString(o.tag) && exec.Command("git", "-C", o.git, "merge-base", "--is-ancestor", commit, "origin/main").Run() != nil:
+		return fmt.Errorf("-tag %s is no commit of origin/main: a rollback returns only to what main ran", o.tag)
+	}
+	return nil
 }
 
 // rev is the commit a tag or commit SHA names in the clone, "" when none.

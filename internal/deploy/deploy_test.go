@@ -215,7 +215,7 @@ func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
 	if ups := w.ups(); len(ups) != 1 || ups[0] != w.b+"||" {
 		t.Errorf("ups %v: want one without an image", ups)
 	}
-	if r := w.results.String(); r != "repository="+repoURL+"\npush=true\ndeploy=true\n" {
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=true\ndeploy=true\ndigest=\n" {
 		t.Errorf("results %q", r)
 	}
 	// Again, the image pushed: nothing to create, nothing to push.
@@ -224,7 +224,7 @@ func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
 	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 || len(w.ups()) != 1 {
 		t.Fatalf("exit %d, ups %v", code, w.ups())
 	}
-	if r := w.results.String(); r != "repository="+repoURL+"\npush=false\ndeploy=true\n" {
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=false\ndeploy=true\ndigest="+digestB+"\n" {
 		t.Errorf("results %q", r)
 	}
 }
@@ -384,4 +384,48 @@ func (f *fakeECR) DescribeImages(_ context.Context, in *ecr.DescribeImagesInput,
 
 func (f *fakeECR) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _ ...func(*ecr.Options)) (*ecr.BatchGetImageOutput, error) {
 	return &ecr.BatchGetImageOutput{Images: []ecrtypes.Image{{ImageManifest: aws.String(f.manifest)}}}, nil
+}
+
+// A rollback may aim only at a release tag or a commit of main (checked by
+// the settings step, before the stack's credentials), and an old rollback
+// run re-run would undo what came after it: both refused before any call.
+func TestARollbackReturnsOnlyToReviewedCodeAndIsNeverReRun(t *testing.T) {
+	for _, c := range []struct {
+		name, tag, attempt string
+		code               int
+		says               string
+	}{
+		{"a release tag", "v1", "1", 0, "runs v1"},
+		{"a commit of main", "A", "", 0, "runs A"},
+		{"a commit of another branch", "side", "1", 1, "is no commit of origin/main: a rollback returns only to what main ran"},
+		{"a tag no release made", "v0", "1", 1, "-tag v0: a rollback returns to a release tag or a commit of main"},
+		{"a re-run", "v1", "2", 1, "a re-run of a rollback run would return the stack to that release"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := newWorld(t)
+			w.runs("v2", digestB)
+			git := func(args ...string) string {
+				out, err := exec.Command("git", append([]string{"-C", w.dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...).Output()
+				if err != nil {
+					t.Fatalf("git %v: %v", args, err)
+				}
+				return strings.TrimSpace(string(out))
+			}
+			git("update-ref", "refs/remotes/origin/main", "main")
+			git("checkout", "-q", "-b", "side", w.a)
+			git("commit", "-q", "--allow-empty", "-m", "S")
+			side := git("rev-parse", "HEAD")
+			tag := map[string]string{"A": w.a, "side": side}[c.tag]
+			if tag == "" {
+				tag = c.tag
+			}
+			w.ecr.tags[tag] = digestA
+			t.Setenv("GITHUB_RUN_ATTEMPT", c.attempt)
+			code := w.deploy(context.Background(), "-stack", "staging", "-tag", tag, "-rollback")
+			says := strings.ReplaceAll(c.says, "runs A", "runs "+w.a)
+			if code != c.code || !strings.Contains(w.out.String(), says) || c.code != 0 && len(w.ups()) != 0 {
+				t.Fatalf("exit %d, %d up(s), want %d saying %q:\n%s", code, len(w.ups()), c.code, says, w.out.String())
+			}
+		})
+	}
 }

@@ -262,13 +262,16 @@ func (o *options) staged(ctx context.Context) error {
 			if err := o.api(ctx, &ss, fmt.Sprintf("repos/%s/deployments/%d/statuses?per_page=100", repo, d.ID)); err != nil {
 				return err
 			}
-			for len(ss) > 0 && ss[0].State == "inactive" {
+			for len(ss) > 1 && ss[0].State == "inactive" {
 				ss = ss[1:]
 			}
-			if len(ss) == 0 || ss[0].State == "success" && ss[0].URL == "" {
+			switch s := append(ss, status{State: "queued"})[0]; { // no status yet: its job has not started
+			case s.State == "inactive" || s.State == "success" && s.URL == "":
 				continue
-			}
-			if s := ss[0]; s.State == "success" {
+			case strings.HasSuffix(s.URL, "#rollback"):
+				return fmt.Errorf("the newest staging deploy recorded on %s (deployment %d) is a rollback run from main, which "+
+					"returned staging to another release: release a commit staging verified since", o.commit, d.ID)
+			case s.State == "success":
 				image, ok := imageOf(s.URL)
 				if !ok {
 					return fmt.Errorf("staging deployment %d of %s names %q, no image in ECR", d.ID, o.commit, s.URL)
@@ -276,7 +279,7 @@ func (o *options) staged(ctx context.Context) error {
 				fmt.Fprintf(o.log, "deploy: staging verified %s for %s\n", image, o.commit)
 				o.result("image", image)
 				return nil
-			} else if s.State == "failure" || s.State == "error" {
+			case s.State == "failure" || s.State == "error":
 				return fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
 					"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
 					"newest commit staging verified", o.commit, d.ID, s.State)

@@ -73,6 +73,10 @@ func TestTheNewestStagingRecordDecides(t *testing.T) {
 		{"a skipped run deployed nothing and is passed over", map[int][][]status{7: {ok(urlA)}, 9: {ok("")}}, repoURL + "@" + digestA, ""},
 		{"a deploy still going is waited for", map[int][][]status{9: {{{"in_progress", ""}}, {{"queued", ""}}, ok(urlB)}},
 			repoURL + "@" + digestB, "still going: waiting"},
+		{"a record with no status yet is a deploy still going", map[int][][]status{7: {ok(urlA)}, 9: {{}, ok(urlB)}},
+			repoURL + "@" + digestB, "still going: waiting"},
+		{"a rollback recorded on the commit is no verification of it", map[int][][]status{7: {ok(urlA)}, 9: {ok(urlB + "#rollback")}},
+			"", "is a rollback run from main"},
 		{"nothing recorded", map[int][][]status{}, "", "staging never verified " + commitC},
 		{"a record naming no image", map[int][][]status{9: {ok("https://example.com/")}}, "", "no image in ECR"},
 	} {
