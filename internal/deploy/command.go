@@ -137,7 +137,7 @@ func (o *options) settings(context.Context) error {
 func (o *options) say(kind, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if os.Getenv("GITHUB_ACTIONS") == "true" {
-		fmt.Fprintf(o.log, "::%s::%s\n", kind, strings.ReplaceAll(msg, "\n", "%0A"))
+		fmt.Fprintf(o.log, "::%s::%s\n", kind, strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(msg))
 		return
 	}
 	fmt.Fprintf(o.log, "deploy: %s: %s\n", kind, msg)

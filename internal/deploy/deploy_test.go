@@ -429,3 +429,14 @@ func TestARollbackReturnsOnlyToReviewedCodeAndIsNeverReRun(t *testing.T) {
 		})
 	}
 }
+
+// An annotation's text is one workflow command: GitHub reads %, CR and LF in
+// it as escapes, so a message with "100%" or two lines must be encoded.
+func TestAnnotationsEscapeWhatGitHubReadsAsCommands(t *testing.T) {
+	t.Setenv("GITHUB_ACTIONS", "true")
+	var log bytes.Buffer
+	(&options{log: &log}).say("error", "scan at 100%%\r\nsee %s", "the log")
+	if got, want := log.String(), "::error::scan at 100%25%0D%0Asee the log\n"; got != want {
+		t.Errorf("annotation %q, want %q", got, want)
+	}
+}
