@@ -35,7 +35,7 @@ case "$1" in
   stack) cat "$FAKE_STATE" ;;
   up)
     [ -z "$FAKE_FAIL_DIGEST" ] || [ "$WEBSERVICE_IMAGE_DIGEST" != "$FAKE_FAIL_DIGEST" ] || exit 1
-    [ -z "$FAKE_SLOW" ] || sleep 10
+    [ -z "$FAKE_SLOW" ] || { sleep 10 & trap "kill $!; exit 130" INT; wait $!; } # pulumi stops on SIGINT
     if [ -z "$WEBSERVICE_IMAGE_DIGEST" ]; then
       echo '{"deploymentState":"awaiting-image","ecrRepositoryName":"webservice-staging","ecrRepositoryUrl":"'"$FAKE_REPO"'"}' > "$FAKE_STATE"
     elif [ -z "$FAKE_IGNORE_DIGEST" ] || [ "$WEBSERVICE_IMAGE_DIGEST" != "$FAKE_IGNORE_DIGEST" ]; then
