@@ -70,12 +70,11 @@ func TestDeployActionStepsHaveStableIdsAndPlainExpressions(t *testing.T) {
 			t.Errorf("the deploy step lacks %q: %s", want, deploy)
 		}
 	}
-	// A build is attested on every attempt that deploys it: a re-run after a
-	// push that was never attested (a cancelled run) finds the image, pushes
-	// nothing, and still attests it, or no deploy of the commit could pass.
+	// Only what this job built is attested, never an image found in ECR
+	// (anyone with push rights could have put it there first).
 	attest := steps["actions/attest-build-provenance@v4.1.0"]
-	if c := cond(attest); strings.Contains(c, "steps.push") || !strings.Contains(c, "steps.first.outputs.deploy == 'true'") ||
-		fmt.Sprint(attest["with"].(map[string]any)["subject-digest"]) != "${{ steps.push.outputs.digest || steps.first.outputs.digest }}" {
+	if c := cond(attest); !strings.HasSuffix(c, "&& steps.push.outcome == 'success'") ||
+		fmt.Sprint(attest["with"].(map[string]any)["subject-digest"]) != "${{ steps.push.outputs.digest }}" {
 		t.Errorf("the attestation runs when %q, of %v", c, attest["with"])
 	}
 	if cond(steps["deploy"]) != "steps.first.outputs.deploy == 'true'" || cond(steps["push"]) != "inputs.build == 'true' && steps.first.outputs.push == 'true'" {

@@ -39,7 +39,7 @@ func (o *options) first(ctx context.Context) error {
 		return err
 	}
 	digest, err := o.digest(ctx, before.str("ecrRepositoryName"))
-	o.result("repository", before.str("ecrRepositoryUrl"), "push", fmt.Sprint(digest == "" && !older), "deploy", fmt.Sprint(!older), "digest", digest)
+	o.result("repository", before.str("ecrRepositoryUrl"), "push", fmt.Sprint(digest == "" && !older), "deploy", fmt.Sprint(!older))
 	return err
 }
 
@@ -175,11 +175,13 @@ func (o *options) rollbackTarget(sub string) error {
 	if n := os.Getenv("GITHUB_RUN_ATTEMPT"); n != "" && n != "1" {
 		return errors.New("a re-run of a rollback run would return the stack to that release over whatever came after: start a new rollback run")
 	}
-	commit := o.rev(o.tag)
+	commit, isCommit := o.rev(o.tag), commitRe.MatchString(o.tag)
 	switch {
-	case commit == "":
-		return fmt.Errorf("-tag %s: a rollback returns to a release tag or a commit of main, and %s has neither", o.tag, o.git)
-	case commitRe.MatchString(o.tag) && exec.Command("git", "-C", o.git, "merge-base", "--is-ancestor", commit, "origin/main").Run() != nil:
+	case commit == "" || !isCommit && !strings.HasPrefix(o.tag, "v"):
+		return fmt.Errorf("-tag %s: a rollback returns to a release tag (v*, the tags the ruleset guards) or a commit of main, and %s has neither", o.tag, o.git)
+	case isCommit && exec.Command("git", "-C", o.git, "rev-parse", "--verify", "--quiet", "origin/main").Run() != nil:
+		return fmt.Errorf("%s has no origin/main to find %s in: git fetch origin main", o.git, o.tag)
+	case isCommit && exec.Command("git", "-C", o.git, "merge-base", "--is-ancestor", commit, "origin/main").Run() != nil:
 		return fmt.Errorf("-tag %s is no commit of origin/main: a rollback returns only to what main ran", o.tag)
 	}
 	return nil

@@ -85,6 +85,7 @@ func newWorld(t *testing.T) *world {
 	t.Setenv("FAKE_LOG", w.log)
 	t.Setenv("FAKE_REPO", repoURL)
 	t.Setenv("GITHUB_ACTIONS", "")
+	t.Setenv("GITHUB_RUN_ATTEMPT", "") // a re-run of CI's own tests is attempt 2
 	return w
 }
 
@@ -215,7 +216,7 @@ func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
 	if ups := w.ups(); len(ups) != 1 || ups[0] != w.b+"||" {
 		t.Errorf("ups %v: want one without an image", ups)
 	}
-	if r := w.results.String(); r != "repository="+repoURL+"\npush=true\ndeploy=true\ndigest=\n" {
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=true\ndeploy=true\n" {
 		t.Errorf("results %q", r)
 	}
 	// Again, the image pushed: nothing to create, nothing to push.
@@ -224,7 +225,7 @@ func TestFirstDeploymentCreatesTheRegistryOnly(t *testing.T) {
 	if code := w.deploy(context.Background(), "first", "-stack", "staging", "-tag", w.b); code != 0 || len(w.ups()) != 1 {
 		t.Fatalf("exit %d, ups %v", code, w.ups())
 	}
-	if r := w.results.String(); r != "repository="+repoURL+"\npush=false\ndeploy=true\ndigest="+digestB+"\n" {
+	if r := w.results.String(); r != "repository="+repoURL+"\npush=false\ndeploy=true\n" {
 		t.Errorf("results %q", r)
 	}
 }
@@ -391,15 +392,18 @@ func (f *fakeECR) BatchGetImage(_ context.Context, in *ecr.BatchGetImageInput, _
 // run re-run would undo what came after it: both refused before any call.
 func TestARollbackReturnsOnlyToReviewedCodeAndIsNeverReRun(t *testing.T) {
 	for _, c := range []struct {
-		name, tag, attempt string
-		code               int
-		says               string
+		name, sub, tag, attempt string
+		code                    int
+		says                    string
 	}{
-		{"a release tag", "v1", "1", 0, "runs v1"},
-		{"a commit of main", "A", "", 0, "runs A"},
-		{"a commit of another branch", "side", "1", 1, "is no commit of origin/main: a rollback returns only to what main ran"},
-		{"a tag no release made", "v0", "1", 1, "-tag v0: a rollback returns to a release tag or a commit of main"},
-		{"a re-run", "v1", "2", 1, "a re-run of a rollback run would return the stack to that release"},
+		{"a release tag", "", "v1", "1", 0, "runs v1"},
+		{"a commit of main", "", "A", "", 0, "runs A"},
+		{"a commit of another branch", "", "side", "1", 1, "is no commit of origin/main: a rollback returns only to what main ran"},
+		{"checked by settings, before the credentials", "settings", "side", "1", 1, "is no commit of origin/main"},
+		{"a tag no release made", "", "v0", "1", 1, "-tag v0: a rollback returns to a release tag (v*"},
+		{"a tag outside the ruleset's v*", "", "side-tag", "1", 1, "-tag side-tag: a rollback returns to a release tag (v*"},
+		{"a clone without origin/main", "", "A", "1", 1, "has no origin/main to find"},
+		{"a re-run", "", "v1", "2", 1, "a re-run of a rollback run would return the stack to that release"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newWorld(t)
@@ -411,9 +415,12 @@ func TestARollbackReturnsOnlyToReviewedCodeAndIsNeverReRun(t *testing.T) {
 				}
 				return strings.TrimSpace(string(out))
 			}
-			git("update-ref", "refs/remotes/origin/main", "main")
+			if c.name != "a clone without origin/main" {
+				git("update-ref", "refs/remotes/origin/main", "main")
+			}
 			git("checkout", "-q", "-b", "side", w.a)
 			git("commit", "-q", "--allow-empty", "-m", "S")
+			git("tag", "side-tag")
 			side := git("rev-parse", "HEAD")
 			tag := map[string]string{"A": w.a, "side": side}[c.tag]
 			if tag == "" {
@@ -421,7 +428,11 @@ func TestARollbackReturnsOnlyToReviewedCodeAndIsNeverReRun(t *testing.T) {
 			}
 			w.ecr.tags[tag] = digestA
 			t.Setenv("GITHUB_RUN_ATTEMPT", c.attempt)
-			code := w.deploy(context.Background(), "-stack", "staging", "-tag", tag, "-rollback")
+			args := []string{"-stack", "staging", "-tag", tag, "-rollback"}
+			if c.sub != "" {
+				args = append([]string{c.sub}, args...)
+			}
+			code := w.deploy(context.Background(), args...)
 			says := strings.ReplaceAll(c.says, "runs A", "runs "+w.a)
 			if code != c.code || !strings.Contains(w.out.String(), says) || c.code != 0 && len(w.ups()) != 0 {
 				t.Fatalf("exit %d, %d up(s), want %d saying %q:\n%s", code, len(w.ups()), c.code, says, w.out.String())

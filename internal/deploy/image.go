@@ -182,7 +182,8 @@ func (o *options) attested(ctx context.Context, image string) error {
 	repo := strings.Join(strings.SplitN(o.signer, "/", 3)[:2], "/")
 	if out, err := o.gh(ctx, "attestation", "verify", "oci://"+image, "--repo", repo, "--signer-workflow", o.signer,
 		"--source-ref", "refs/heads/main"); err != nil {
-		return fmt.Errorf("%s has no provenance attestation by %s from refs/heads/main: %v: %s", image, o.signer, err, out)
+		return fmt.Errorf("%s has no provenance attestation by %s from refs/heads/main (a run stopped between its push and "+
+			"its attestation leaves one: delete the image, aws ecr batch-delete-image, and re-run to rebuild it): %v: %s", image, o.signer, err, out)
 	}
 	fmt.Fprintf(o.log, "deploy: %s was built by %s from refs/heads/main (attestation verified)\n", image, o.signer)
 	return nil
@@ -268,6 +269,10 @@ func (o *options) staged(ctx context.Context) error {
 			switch s := append(ss, status{State: "queued"})[0]; { // no status yet: its job has not started
 			case s.State == "inactive" || s.State == "success" && s.URL == "":
 				continue
+			case s.State == "failure" || s.State == "error":
+				return fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
+					"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
+					"newest commit staging verified", o.commit, d.ID, s.State)
 			case strings.HasSuffix(s.URL, "#rollback"):
 				return fmt.Errorf("the newest staging deploy recorded on %s (deployment %d) is a rollback run from main, which "+
 					"returned staging to another release: release a commit staging verified since", o.commit, d.ID)
@@ -279,10 +284,6 @@ func (o *options) staged(ctx context.Context) error {
 				fmt.Fprintf(o.log, "deploy: staging verified %s for %s\n", image, o.commit)
 				o.result("image", image)
 				return nil
-			case s.State == "failure" || s.State == "error":
-				return fmt.Errorf("the newest staging deploy of %s (deployment %d) ended in %s, and a release promotes only what "+
-					"staging verified last: re-run that staging run if no newer commit has reached staging since, else release the "+
-					"newest commit staging verified", o.commit, d.ID, s.State)
 			}
 			going = true
 			break

@@ -77,6 +77,8 @@ func TestTheNewestStagingRecordDecides(t *testing.T) {
 			repoURL + "@" + digestB, "still going: waiting"},
 		{"a rollback recorded on the commit is no verification of it", map[int][][]status{7: {ok(urlA)}, 9: {ok(urlB + "#rollback")}},
 			"", "is a rollback run from main"},
+		{"a failed rollback recorded on it is a failure", map[int][][]status{7: {ok(urlA)}, 9: {{{"failure", urlB + "#rollback"}}}},
+			"", "(deployment 9) ended in failure"},
 		{"nothing recorded", map[int][][]status{}, "", "staging never verified " + commitC},
 		{"a record naming no image", map[int][][]status{9: {ok("https://example.com/")}}, "", "no image in ECR"},
 	} {
