@@ -23,7 +23,7 @@ const usage = `usage: deploy [first | settings | staged] [flags]
   deploy -stack S -tag T [-from IMAGE]  roll S to the image tagged T (promoted from IMAGE), gated on ECR's scan,
                                         verified; the live release restored if it does not serve
   deploy first -stack S -tag T          first deployment (the registry only); writes repository=, push=, deploy=
-  deploy settings -stack S              writes region= from the stack files
+  deploy settings -stack S              writes region= from the stack files (with -rollback: checks -tag first)
   deploy staged -commit C               writes image=, what staging last verified for C
 
 Results (key=value, for $GITHUB_OUTPUT) go to stdout, the log to stderr. Exit status: 0 deployed (or
