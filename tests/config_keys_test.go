@@ -15,6 +15,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // TestAWSProviderKeysAreThePulumiAWSSDKs keeps the aws: keys the program
@@ -82,7 +83,7 @@ func TestImageFromTheEnvironmentWinsAndIsNamedInErrors(t *testing.T) {
 		t.Fatalf("imageTag output = %v, want the environment's", got)
 	}
 	t.Setenv(infra.EnvImageTag, "-bad")
-	_, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging"})
+	_, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging"})
 	if err == nil || !strings.Contains(err.Error(), infra.EnvImageTag+` (webservice:imageTag): got "-bad"`) {
 		t.Fatalf("err = %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // The ECR lifecycle policy must never expire the image the circuit breaker
@@ -139,7 +140,7 @@ func wildcardTag(pattern, tag string) bool {
 func deployOver(t *testing.T, stack, runningTag, newTag string) *offline.Result {
 	t.Helper()
 	ov := withSite(stack, map[string]string{"imageTag": newTag})
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov, Previous: map[string]any{
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov, Previous: map[string]any{
 		infra.OutputImage:    "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-" + stack + ":" + runningTag,
 		infra.OutputImageTag: runningTag,
 	}})
@@ -209,7 +210,7 @@ func TestLifecyclePolicyNeverExpiresTheRollbackTargetNorTheNewRelease(t *testing
 }
 
 func TestLifecyclePolicyProtectsTheRunningReleaseWhenTheImageIsKept(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: siteConfig("staging"), Previous: map[string]any{
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: siteConfig("staging"), Previous: map[string]any{
 		infra.OutputImage: "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:v41", infra.OutputImageTag: "v41",
 	}})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // update rewrites golden files in testdata/ instead of comparing against them.
@@ -57,7 +58,7 @@ func deploy(t *testing.T, stack string, overrides ...string) *offline.Result {
 	if r, ok := cache[cacheKey]; ok {
 		return r
 	}
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov})
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov})
 	if err != nil {
 		t.Fatalf("stack %s: %v", stack, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/example/webservice/internal/authz"
 	"github.com/example/webservice/internal/awsrules"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // Production is promoted by copying the digest staging verified out of the
@@ -115,7 +116,7 @@ func TestPromotionReaderArnsAreExactRolesOfAnotherAccount(t *testing.T) {
 		`["arn:aws:iam::123456789012:role/webservice-github-deploy-production"]`,
 		`["` + productionRoleIn(productionAccount) + `","` + productionRoleIn(productionAccount) + `"]`,
 	} {
-		r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
+		r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
 			"imageTag": deployTag, "accountId": testAccount, "promotionReaderArns": bad})})
 		var ce *infra.ConfigError
 		if !errors.As(err, &ce) || !slices.Contains(ce.Keys(), "webservice:promotionReaderArns") {

@@ -19,6 +19,7 @@ import (
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/drift"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 	"github.com/example/webservice/internal/render"
 	"go.yaml.in/yaml/v3"
 )
@@ -775,7 +776,7 @@ func TestTheOutputsContractIsTheProgramsOutputs(t *testing.T) {
 		t.Errorf("the outputs contract does not say it is version %s", infra.ContractVersion)
 	}
 	// A stack that has never run an image, updated without one.
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging",
 		Overrides: withSite("staging", map[string]string{"imageTag": ""})})
 	if err != nil {
 		t.Fatal(err)
@@ -911,7 +912,7 @@ func TestTheREADMEsSecretsExampleIsAccepted(t *testing.T) {
 	for k, vs := range given {
 		ov[k] = `["` + strings.Join(vs, `","`) + `"]`
 	}
-	if _, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: withSite(stack, ov)}); err != nil {
+	if _, err := service.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: withSite(stack, ov)}); err != nil {
 		t.Errorf("the README's example is refused: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // The failed-deploy sequence under the recording engine with the real
@@ -33,7 +34,7 @@ func upWith(t *testing.T, r rel, previous map[string]any) *offline.Result {
 	if r.tag != "" {
 		ov["imageTag"], ov["imageDigest"] = r.tag, r.digest
 	}
-	res, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", ov), Previous: previous})
+	res, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", ov), Previous: previous})
 	if err != nil {
 		t.Fatalf("pulumi up %+v: %v", r, err)
 	}

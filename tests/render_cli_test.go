@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 	"github.com/example/webservice/internal/render"
 )
 
@@ -182,7 +183,7 @@ func TestRenderExamplePreviewsProductionWithoutWeakeningTheRealCheck(t *testing.
 		t.Errorf("the plan does not say it is an example:\n%s", out.String())
 	}
 	site := infra.ExampleSite("production")
-	_, err := offline.Run(offline.Options{Dir: projectDir, Stack: "production", Overrides: map[string]string{
+	_, err := service.Run(offline.Options{Dir: projectDir, Stack: "production", Overrides: map[string]string{
 		"imageTag": deployTag, "certificateArn": site["certificateArn"], "permissionsBoundaryArn": site["permissionsBoundaryArn"]}})
 	var ce *infra.ConfigError
 	if !errors.As(err, &ce) || !slices.Contains(ce.Keys(), "webservice:certificateArn") || !slices.Contains(ce.Keys(), "webservice:permissionsBoundaryArn") {

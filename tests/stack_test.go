@@ -9,6 +9,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 const (
@@ -155,7 +156,7 @@ func TestImageDigestPinsWhatRunsAndKeepsTheTagAsLabel(t *testing.T) {
 
 func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 	running := "123456789012.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:previous1"
-	r, err := offline.Run(offline.Options{
+	r, err := service.Run(offline.Options{
 		Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{"imageTag": ""}), // explicitly no image
 		Previous: map[string]any{infra.OutputImage: running, infra.OutputImageTag: "previous1"},
 	})
@@ -179,7 +180,7 @@ func TestUpdateWithoutImageTagKeepsTheRunningImage(t *testing.T) {
 // repository. So that first `pulumi up` creates the registry alone, says so in
 // deploymentState, and every other output is empty, never an unknown.
 func TestFirstUpWithoutAnImageCreatesOnlyTheRegistry(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging",
 		Overrides: withSite("staging", map[string]string{"imageTag": "", "imageDigest": ""})}) // explicitly no image
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +204,7 @@ func TestFirstUpWithoutAnImageCreatesOnlyTheRegistry(t *testing.T) {
 }
 
 // TestNoOutputIsEverUnknownOrTheSentinel runs every state a stack can be in and
-// checks each output is a real value (offline.Run fails on an unknown output).
+// checks each output is a real value (the offline run fails on an unknown output).
 func TestNoOutputIsEverUnknownOrTheSentinel(t *testing.T) {
 	const sentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 	running := map[string]any{infra.OutputImage: "210987654321.dkr.ecr.us-east-1.amazonaws.com/webservice-staging:v1",
@@ -221,7 +222,7 @@ func TestNoOutputIsEverUnknownOrTheSentinel(t *testing.T) {
 	}
 	for _, s := range states {
 		t.Run(s.name, func(t *testing.T) {
-			r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", s.ov), Previous: s.previous})
+			r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", s.ov), Previous: s.previous})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -413,7 +414,7 @@ func TestPhysicalNamesCarryTheStackSoStacksShareAnAccount(t *testing.T) {
 // say awaiting-image), a registry-only update would delete all of them.
 func TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused(t *testing.T) {
 	awaiting := map[string]any{infra.OutputImage: "", infra.OutputDeploymentState: infra.StateAwaitingImage}
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging",
 		Overrides: withSite("staging", map[string]string{"imageTag": ""}), Previous: awaiting})
 	if !errors.Is(err, infra.ErrNoImage) || !strings.Contains(err.Error(), "WEBSERVICE_IMAGE_TAG=<tag>") {
 		t.Fatalf("want ErrNoImage naming how to deploy, got %v", err)
@@ -424,7 +425,7 @@ func TestUpWithoutAnImageOnAStackAwaitingItsFirstIsRefused(t *testing.T) {
 		}
 	}
 	// With an image, the first deploy goes ahead.
-	r, err = offline.Run(offline.Options{Dir: projectDir, Stack: "staging",
+	r, err = service.Run(offline.Options{Dir: projectDir, Stack: "staging",
 		Overrides: withSite("staging", map[string]string{"imageTag": "v1"}), Previous: awaiting})
 	if err != nil || r.Outputs[infra.OutputDeploymentState] != infra.StateDeployed {
 		t.Fatalf("first deploy: %v %v", err, r.Outputs[infra.OutputDeploymentState])

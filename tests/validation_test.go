@@ -8,6 +8,7 @@ import (
 
 	"github.com/example/webservice/infra"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 )
 
 // Bad config through the real program and stack files: the error names the key,
@@ -68,7 +69,7 @@ func mustReject(t *testing.T, stack string, overrides map[string]string, key, me
 	for k, v := range overrides {
 		ov[k] = v
 	}
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov})
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: stack, Overrides: ov})
 	var ce *infra.ConfigError
 	if !errors.As(err, &ce) {
 		t.Fatalf("want *infra.ConfigError, got %v", err)
@@ -95,7 +96,7 @@ func TestOneBadValueIsOneProblem(t *testing.T) {
 }
 
 func TestSeveralBadValuesAreReportedTogether(t *testing.T) {
-	r, err := offline.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
+	r, err := service.Run(offline.Options{Dir: projectDir, Stack: "staging", Overrides: withSite("staging", map[string]string{
 		"imageTag":           "not/a/tag",
 		"cpu":                "100",
 		"healthCheckPath":    "health",

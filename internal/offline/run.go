@@ -7,7 +7,6 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/example/webservice/infra"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 )
@@ -42,13 +41,6 @@ type Result struct {
 // outputs so the recorder can await them (mocks never see stack outputs).
 type ProgramFunc func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
 
-// Run runs the service program (infra.Program) for a stack.
-func Run(opts Options) (*Result, error) {
-	return RunProgram(opts, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		return infra.Program(ctx)
-	})
-}
-
 // mockAccount is the account id the recorder answers with when the stack does not
 // pin one.
 const mockAccount = "123456789012"
@@ -64,7 +56,7 @@ func RunProgram(opts Options, program ProgramFunc) (*Result, error) {
 	rec := &recorder{
 		project:  st.Project.Name,
 		stack:    opts.Stack,
-		region:   st.Config[infra.RegionKey],
+		region:   st.Config["aws:region"],
 		account:  mockAccount,
 		azCount:  azCount(st.Config[st.Project.Name+":availabilityZones"]),
 		previous: opts.Previous,

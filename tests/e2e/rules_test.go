@@ -20,6 +20,7 @@ import (
 	"github.com/example/webservice/bootstrap/identity"
 	"github.com/example/webservice/internal/awsrules"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -294,7 +295,7 @@ type probeBase []offline.Resource
 func probeBases(t *testing.T) probeBase {
 	t.Helper()
 	root := repoRoot(t)
-	r, err := offline.Run(offline.Options{Dir: root, Stack: "production", Overrides: map[string]string{
+	r, err := service.Run(offline.Options{Dir: root, Stack: "production", Overrides: map[string]string{
 		"imageTag": "e2e", "accountId": account, "accessLogs": "true", "allowHttpOnly": "false",
 		"autoscalingMinCount": "2", "autoscalingMaxCount": "4",
 		"certificateArn":   "arn:aws:acm:us-east-1:" + account + ":certificate/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73",

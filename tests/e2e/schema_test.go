@@ -14,6 +14,7 @@ import (
 
 	"github.com/example/webservice/bootstrap/identity"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -83,7 +84,7 @@ func TestEveryTypeTheStacksUseIsServed(t *testing.T) {
 			"certificateArn": "arn:aws:acm:us-east-1:" + account + ":certificate/6f1c2a9e-3b7d-4e58-9a0c-5d2e8f4b1c73",
 			"vpcId":          "vpc-0a1b2c3d4e5f60718", "publicSubnetIds": `["subnet-0a1b2c3d4e5f60711","subnet-0a1b2c3d4e5f60712"]`,
 			"privateSubnetIds": `["subnet-0a1b2c3d4e5f60713","subnet-0a1b2c3d4e5f60714"]`}
-		r, err := offline.Run(offline.Options{Dir: c.dir, Stack: c.stack, Overrides: ov})
+		r, err := service.Run(offline.Options{Dir: c.dir, Stack: c.stack, Overrides: ov})
 		if err != nil {
 			t.Fatal(err)
 		}

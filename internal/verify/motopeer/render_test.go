@@ -10,6 +10,7 @@ import (
 
 	"github.com/example/webservice/bootstrap/identity"
 	"github.com/example/webservice/internal/offline"
+	"github.com/example/webservice/internal/offline/service"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -53,7 +54,7 @@ func render(t testing.TB, stack string) *offline.Result {
 		// bootstrap made for it, so its roles are created with one.
 		ov := maps.Clone(overrides[stack])
 		ov["permissionsBoundaryArn"] = one(t, render(t, "bootstrap"), "aws:iam/policy:Policy", "boundary-"+stack).ID
-		r, err = offline.Run(offline.Options{Dir: repoRoot, Stack: stack, Overrides: ov})
+		r, err = service.Run(offline.Options{Dir: repoRoot, Stack: stack, Overrides: ov})
 	}
 	if err != nil {
 		t.Fatalf("render %s: %v", stack, err)
