@@ -64,7 +64,11 @@ func checkKnownKeys(p *problems, stack string, configured map[string]string) {
 		if ns, _, _ := strings.Cut(k, ":"); ns != Namespace && ns != "aws" {
 			want = fmt.Sprintf("a key of the %s: or aws: namespace: nothing reads %s: keys", Namespace, ns)
 		}
-		if near := closest(k, known); near != "" {
+		if whole, _, ok := strings.Cut(k, "["); ok && slices.Contains(known, whole) {
+			// One element of a list (render -c, or pulumi config without --path).
+			want += fmt.Sprintf("; %s is a list: give it whole, as JSON (-c '%[1]s=[\"...\"]'), or one element "+
+				"with pulumi config set --path", whole)
+		} else if near := closest(k, known); near != "" {
 			want += "; did you mean " + near + "?"
 			if strings.EqualFold(near, k) {
 				want += " (keys are case-sensitive)"

@@ -103,3 +103,16 @@ func TestEveryProviderKeyIsAccepted(t *testing.T) {
 		}
 	}
 }
+
+// A list element given as a key (render -c 'environment[0]=...', or pulumi
+// config without --path) is named as the list, with both ways to set it.
+func TestAListElementGivenAsAKeySaysHowToSetTheList(t *testing.T) {
+	_, err := parseConfigured("staging", stagingConfig(map[string]string{"webservice:environment[0]": "LOG_LEVEL=info"}))
+	got := fieldFor(t, err, "webservice:environment[0]").Error()
+	want := `webservice:environment[0]: got "LOG_LEVEL=info", want a key this program reads (see Pulumi.yaml); ` +
+		`webservice:environment is a list: give it whole, as JSON (-c 'webservice:environment=["..."]'), ` +
+		`or one element with pulumi config set --path (if pulumi up`
+	if !strings.HasPrefix(got, want) {
+		t.Fatalf("message\n got %s\nwant %s...", got, want)
+	}
+}
