@@ -12,6 +12,7 @@ import (
 
 	"github.com/example/webservice/internal/motoserver"
 	"github.com/rhysd/actionlint"
+	"golang.org/x/mod/semver"
 )
 
 // What keeps the pipelines current without anyone remembering (issue 18,
@@ -64,37 +65,25 @@ func TestActionsRunOnNode24MajorsActionlintKnows(t *testing.T) {
 		"aws-actions/configure-aws-credentials": "6.0.0", "aws-actions/amazon-ecr-login": "2.1.0",
 		"docker/build-push-action": "7.0.0", "docker/setup-buildx-action": "4.0.0", "pulumi/actions": "7.0.0", "actions/attest-build-provenance": "3.0.0"}
 	newerThanActionlint := []string{"aws-actions/amazon-ecr-login", "pulumi/actions"}
-	uses := regexp.MustCompile(`uses:\s*([\w.-]+/[\w.-]+)@v((\d+)\.\d+\.\d+)`)
+	uses := regexp.MustCompile(`uses:\s*([\w.-]+/[\w.-]+)@(\S+)`)
+	version := regexp.MustCompile(`^v((\d+)\.\d+\.\d+)$`)
 	for _, f := range pipelineFiles(t) {
 		b, _ := os.ReadFile(f)
-		for _, m := range uses.FindAllStringSubmatch(string(b), -1) {
+		for _, u := range uses.FindAllStringSubmatch(string(b), -1) {
+			v := version.FindStringSubmatch(u[2])
+			if v == nil {
+				t.Errorf("%s: %s@%s: pin a release as vX.Y.Z, which Dependabot updates and this test can check", filepath.Base(f), u[1], u[2])
+				continue
+			}
+			m := []string{u[0], u[1], v[1], v[2]}
 			if _, known := actionlint.PopularActions[m[1]+"@v"+m[3]]; !known && !slices.Contains(newerThanActionlint, m[1]) {
 				t.Errorf("%s: actionlint does not know %s@v%s", filepath.Base(f), m[1], m[3])
 			}
-			if min, ok := node24[m[1]]; !ok || older(m[2], min) {
+			if min, ok := node24[m[1]]; !ok || semver.Compare("v"+m[2], "v"+min) < 0 {
 				t.Errorf("%s: %s@v%s: want its first Node 24 release (%q) or later", filepath.Base(f), m[1], m[2], min)
 			}
 		}
 	}
-}
-
-// older compares dotted versions.
-func older(v, than string) bool {
-	a, b := strings.Split(v, "."), strings.Split(than, ".")
-	for i := range a {
-		if atoi(a[i]) != atoi(b[i]) {
-			return atoi(a[i]) < atoi(b[i])
-		}
-	}
-	return false
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, c := range s {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 // TestNoToolIsInstalledFromAVersionDependabotCannotSee: the image copy is a
