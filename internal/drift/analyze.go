@@ -264,7 +264,9 @@ func programValue(s Step, p path) string {
 	return ""
 }
 
-// unknownValue is how the engine spells a value the preview cannot know yet.
+// unknownValue is how the engine spells a value the preview cannot know yet:
+// plugin.UnknownStringValue, kept here because that package would add ~340
+// packages to bin/drift for one constant.
 const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 // valueText is a value as JSON text; a value the preview cannot know yet says so.

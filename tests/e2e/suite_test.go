@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/example/webservice/infra"
+	"github.com/example/webservice/internal/render"
 )
 
 // record rewrites internal/drift's fixtures from what the real CLI prints here.
@@ -500,7 +501,7 @@ bin/render -dir release -stack staging -json -c imageTag=%s -c 'imageDigest=%s' 
 		}
 		for k, v := range s.NewState.Inputs {
 			rv, known := r.NewState.Inputs[k]
-			if !known || rv == unknown || v == unknown || (k != "policy" && k != "containerDefinitions") {
+			if !known || rv == render.UnknownValue || v == render.UnknownValue || (k != "policy" && k != "containerDefinitions") {
 				continue
 			}
 			compared++
@@ -523,9 +524,6 @@ bin/render -dir release -stack staging -json -c imageTag=%s -c 'imageDigest=%s' 
 }
 
 var accountRe = regexp.MustCompile(`\b[0-9]{12}\b`)
-
-// unknown is how the engine and render spell a value known only after the update.
-const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 type step struct {
 	Op       string `json:"op"`
